@@ -1,0 +1,138 @@
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { CallState } from "./call-state";
+
+/**
+ * The one host function the prelude receives. Every operation a script can ask of the host goes through it,
+ * named by its first argument, so the whole attack surface is this file.
+ *
+ * Sync operations return a handle; async ones return a guest promise that is settled when the host work ends,
+ * and is tracked on the call so the run loop knows what it is waiting for.
+ */
+export function createBridge(context: QuickJSContext, currentCall: () => CallState | undefined): QuickJSHandle {
+  const string = (handle: QuickJSHandle | undefined) => (handle === undefined ? "" : context.getString(handle));
+  const optionalString = (handle: QuickJSHandle | undefined) =>
+    handle === undefined || context.typeof(handle) === "undefined" ? undefined : context.getString(handle);
+  const bytes = (handle: QuickJSHandle | undefined) => {
+    if (handle === undefined) return new Uint8Array(0);
+    return context.getArrayBuffer(handle).consume((lifetime) => lifetime.value.slice());
+  };
+  const urlParts = (url: URL | undefined) => {
+    if (url === undefined) return undefined;
+    const parts = context.newObject();
+    for (const key of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const) {
+      context.newString(url[key]).consume((value) => context.setProp(parts, key, value));
+    }
+    return parts;
+  };
+
+  /** Runs host work for the guest; the promise settles only while the call that asked is still running. */
+  const later = (work: () => Promise<(ctx: QuickJSContext) => QuickJSHandle | undefined>) => {
+    const call = currentCall();
+    const deferred = context.newPromise();
+    if (call === undefined) throw new Error("no call is running");
+    const settle = work().then(
+      (make) => {
+        if (call.finished || !deferred.alive) return;
+        const value = make(context);
+        deferred.resolve(value);
+        value?.dispose();
+      },
+      (error: unknown) => {
+        if (call.finished || !deferred.alive) return;
+        const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+        context.newError({ name, message }).consume((value) => deferred.reject(value));
+      },
+    );
+    call.track(settle.finally(() => deferred.dispose()));
+    return deferred.handle;
+  };
+
+  const operations: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
+    log: (level, message) => {
+      currentCall()?.log(string(level) as "log", string(message));
+      return undefined;
+    },
+    "utf8.encode": (text) => context.newArrayBuffer(new TextEncoder().encode(string(text)).buffer),
+    "utf8.decode": (data, fatal) => context.newString(new TextDecoder("utf-8", { fatal: context.dump(fatal!) === true }).decode(bytes(data))),
+    atob: (data) => context.newString(atob(string(data))),
+    btoa: (data) => context.newString(btoa(string(data))),
+    "url.parse": (url, base) => {
+      try {
+        return urlParts(new URL(string(url), optionalString(base)));
+      } catch {
+        return undefined;
+      }
+    },
+    "url.set": (href, part, value) => {
+      const url = new URL(string(href));
+      const key = string(part);
+      if (!["href", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"].includes(key)) {
+        return undefined;
+      }
+      try {
+        (url as unknown as Record<string, string>)[key] = string(value);
+        return urlParts(url);
+      } catch {
+        return undefined;
+      }
+    },
+    "crypto.randomUUID": () => context.newString(crypto.randomUUID()),
+    "crypto.random": (length) => context.newArrayBuffer(crypto.getRandomValues(new Uint8Array(context.getNumber(length!))).buffer),
+    "crypto.digest": (algorithm, data) => {
+      const name = string(algorithm);
+      const input = bytes(data);
+      return later(async () => {
+        const digest = await crypto.subtle.digest(name, input);
+        return (ctx) => ctx.newArrayBuffer(digest);
+      });
+    },
+    fetch: (requestJson, body) => {
+      const request = JSON.parse(string(requestJson)) as { url: string; method: string; headers: [string, string][] };
+      const payload =
+        body === undefined || context.typeof(body) === "undefined" ? undefined : context.typeof(body) === "string" ? string(body) : bytes(body);
+      const call = currentCall();
+      return later(async () => {
+        const url = new URL(request.url);
+        if (call === undefined || !call.mayFetch(url)) {
+          throw Object.assign(new Error(`fetch to ${url.host} is not permitted: add "${url.hostname}" to the script's permissions.net`), {
+            name: "PermissionDenied",
+          });
+        }
+        const response = await fetch(url, { method: request.method, headers: request.headers, body: payload, redirect: "manual" });
+        const data = await response.arrayBuffer();
+        if (data.byteLength > call.limits.memoryBytes) {
+          throw new RangeError(`the response of ${url.host} is ${data.byteLength} bytes, more than the script's memory limit`);
+        }
+        const meta = JSON.stringify({
+          status: response.status,
+          statusText: response.statusText,
+          headers: [...response.headers],
+          url: response.url || url.href,
+          redirected: response.redirected,
+        });
+        return (ctx) => {
+          const reply = ctx.newObject();
+          ctx.newString(meta).consume((value) => ctx.setProp(reply, "meta", value));
+          ctx.newArrayBuffer(data).consume((value) => ctx.setProp(reply, "body", value));
+          return reply;
+        };
+      });
+    },
+    call: (name, argsJson) => {
+      const call = currentCall();
+      const hostCall = call?.hostCalls[string(name)];
+      if (hostCall === undefined) throw new Error(`no host call named ${string(name)}`);
+      const args: unknown = JSON.parse(string(argsJson));
+      return later(async () => {
+        const result = JSON.stringify(await hostCall(args));
+        return (ctx) => (result === undefined ? undefined : ctx.newString(result));
+      });
+    },
+  };
+
+  return context.newFunction("host", (operation, ...args) => {
+    const run = operations[context.getString(operation)];
+    if (run === undefined) throw new TypeError(`unknown host operation ${context.getString(operation)}`);
+    return run(...args);
+  });
+}

@@ -1,0 +1,52 @@
+import type { Limits } from "./limits";
+import type { HostCall, LogEntry } from "./types";
+
+/** What one call owns while it runs in a slot: its logs, its host I/O in flight, its permissions. */
+export class CallState {
+  readonly logs: LogEntry[] = [];
+  private logBytes = 0;
+  private droppedLogs = 0;
+  /** Host operations (fetch, digest, host calls) whose result the guest still awaits. */
+  readonly pending = new Set<Promise<void>>();
+  allowedHosts: readonly string[] = [];
+  finished = false;
+
+  constructor(
+    readonly limits: Limits,
+    readonly hostCalls: Readonly<Record<string, HostCall>>,
+    readonly implicitHosts: readonly string[],
+  ) {}
+
+  log(level: LogEntry["level"], message: string): void {
+    if (this.logBytes + message.length > this.limits.logBytes) {
+      this.droppedLogs++;
+      return;
+    }
+    this.logBytes += message.length;
+    this.logs.push({ level, message });
+  }
+
+  /** Logs past the limit are dropped, not fatal: a chatty hook should still answer. One line says how many. */
+  finalLogs(): LogEntry[] {
+    if (this.droppedLogs === 0) return this.logs;
+    return [
+      ...this.logs,
+      { level: "warn", message: `${this.droppedLogs} log entries dropped: the call's log limit is ${this.limits.logBytes} bytes` },
+    ];
+  }
+
+  track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Deno-style host permissions: `host` matches that hostname on any port, `host:port` only that port. */
+  mayFetch(url: URL): boolean {
+    const allowed = (entry: string) => {
+      const wanted = entry.toLowerCase();
+      if (wanted.startsWith("*.")) return url.hostname.endsWith(wanted.slice(1));
+      return wanted.includes(":") ? url.host === wanted : url.hostname === wanted;
+    };
+    return this.allowedHosts.some(allowed) || this.implicitHosts.some(allowed);
+  }
+}

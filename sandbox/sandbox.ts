@@ -1,0 +1,119 @@
+import { discardEngine, loadEngine, type Engine } from "./engine";
+import { Slot } from "./slot";
+import { NO_LIBRARIES, type CompileOutcome, type InvokeOutcome, type InvokeRequest } from "./types";
+
+export interface SandboxOptions {
+  /** Idle runtimes kept warm across all projects; the least recently used project's go first. */
+  readonly maxIdleSlots?: number;
+  /**
+   * Guest functions `(frozenArgs, host) => args` that turn a call's JSON arguments into what a script sees,
+   * e.g. a Fireboom `ctx` with `log` and `internalClient`. Named by InvokeRequest.decorate.
+   */
+  readonly decorators?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The QuickJS host. It knows nothing of HTTP or storage: give it a script version, its libraries and JSON
+ * arguments, and it answers with the result or a coded error, logs and usage.
+ *
+ * Each project gets its own runtimes; a runtime runs one call at a time, so concurrent calls of one project
+ * use several. Idle runtimes are kept warm with their compiled modules.
+ */
+export class Sandbox {
+  private readonly idle = new Map<string, Slot[]>();
+  private idleCount = 0;
+  private readonly maxIdleSlots: number;
+  private readonly decorators: Readonly<Record<string, string>>;
+
+  constructor(options: SandboxOptions = {}) {
+    this.maxIdleSlots = options.maxIdleSlots ?? 32;
+    this.decorators = options.decorators ?? {};
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+    const engine = await loadEngine();
+    const slot = this.acquire(engine, request);
+    const outcome = await slot.invoke(request);
+    if (!outcome.ok && outcome.error.code === "sandbox_crashed") {
+      discardEngine(engine);
+      this.dropGeneration(engine);
+    }
+    this.release(slot);
+    return outcome;
+  }
+
+  /** Parses a module without running it; a syntax error comes back with its line and column. */
+  async compile(path: string, source: string): Promise<CompileOutcome> {
+    const engine = await loadEngine();
+    // A throwaway context: a compiled module stays registered in the context that compiled it.
+    const context = engine.module.newContext();
+    try {
+      context.runtime.setMemoryLimit(64 * 1024 * 1024);
+      const compiled = context.evalCode(source, path, { type: "module", compileOnly: true });
+      if (!compiled.error) {
+        compiled.value.dispose();
+        return { ok: true };
+      }
+      const error = compiled.error.consume((h) => context.dump(h)) as { message?: string; stack?: string; lineNumber?: number };
+      const at = /:(\d+)(?::(\d+))?\)?\s*$/m.exec(error.stack ?? "");
+      return {
+        ok: false,
+        message: String(error.message ?? error),
+        line: Number(at?.[1] ?? error.lineNumber ?? 0),
+        column: Number(at?.[2] ?? 0),
+      };
+    } finally {
+      context.dispose();
+    }
+  }
+
+  private acquire(engine: Engine, request: InvokeRequest): Slot {
+    const libraries = request.libraries ?? NO_LIBRARIES;
+    const slots = this.idle.get(request.project);
+    while (slots && slots.length > 0) {
+      const slot = slots.pop()!;
+      this.idleCount--;
+      if (slot.alive && slot.engine === engine && slot.libraries.fingerprint === libraries.fingerprint) return slot;
+      this.disposeSlot(slot);
+    }
+    return new Slot(engine, request.project, libraries, this.decorators);
+  }
+
+  private release(slot: Slot): void {
+    if (!slot.alive) {
+      this.disposeSlot(slot);
+      return;
+    }
+    // Re-insert the project last so the map's order is least recently used first.
+    const slots = this.idle.get(slot.project) ?? [];
+    this.idle.delete(slot.project);
+    this.idle.set(slot.project, slots);
+    slots.push(slot);
+    this.idleCount++;
+    for (const [project, list] of this.idle) {
+      if (this.idleCount <= this.maxIdleSlots) break;
+      const evicted = list.shift();
+      if (evicted) {
+        this.idleCount--;
+        this.disposeSlot(evicted);
+      }
+      if (list.length === 0) this.idle.delete(project);
+    }
+  }
+
+  private dropGeneration(engine: Engine): void {
+    for (const [project, list] of this.idle) {
+      const keep = list.filter((slot) => slot.engine !== engine);
+      this.idleCount -= list.length - keep.length;
+      this.idle.set(project, keep);
+    }
+  }
+
+  private disposeSlot(slot: Slot): void {
+    try {
+      slot.dispose();
+    } catch {
+      // A slot of a discarded engine may not free cleanly; its memory goes with the old module.
+    }
+  }
+}

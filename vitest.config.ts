@@ -1,0 +1,21 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { HOOKFLOW_ADMIN_TOKEN: "test-admin-token" } },
+          }),
+        ],
+        test: { name: "workers", include: ["{worker,sandbox,durable}/**/*.test.ts", "test/workers/**/*.test.ts"] },
+      },
+      {
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 180_000 },
+      },
+    ],
+  },
+});

@@ -1,0 +1,6 @@
+export default {
+  fetch() {
+    return new Response("stub");
+  },
+};
+export class ProjectRegistry {}
