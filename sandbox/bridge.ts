@@ -53,7 +53,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       return undefined;
     },
     "utf8.encode": (text) => context.newArrayBuffer(new TextEncoder().encode(string(text)).buffer),
-    "utf8.decode": (data, fatal) => context.newString(new TextDecoder("utf-8", { fatal: context.dump(fatal!) === true }).decode(bytes(data))),
+    "utf8.decode": (data, fatal) => context.newString(new TextDecoder("utf-8", { fatal: context.dump(fatal!) === true, ignoreBOM: false }).decode(bytes(data))),
     atob: (data) => context.newString(atob(string(data))),
     btoa: (data) => context.newString(btoa(string(data))),
     "url.parse": (url, base) => {

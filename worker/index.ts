@@ -1,6 +1,5 @@
-export default {
-  fetch() {
-    return new Response("stub");
-  },
-};
-export class ProjectRegistry {}
+import { app } from "./app";
+
+export { ProjectRegistry } from "../durable/project-registry";
+
+export default app;

@@ -1,0 +1,74 @@
+import { DurableObject } from "cloudflare:workers";
+import type { ProjectSettings } from "../worker/schemas/project-settings";
+import { newApiKey, newHookKey, sha256Hex } from "../worker/secrets";
+import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type ScriptSummary } from "./registry";
+
+/**
+ * One per project (named by the project). Holds the registry strongly consistent; every method is an RPC.
+ * Methods answer undefined (or false) when the project does not exist, and the Worker turns that into 404.
+ */
+export class ProjectRegistry extends DurableObject {
+  private readonly registry = new Registry(this.ctx.storage.sql);
+
+  async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
+    const apiKey = newApiKey(project);
+    const hookKey = newHookKey();
+    const created = this.registry.create(project, apiKey.keyId, await sha256Hex(apiKey.token), await sha256Hex(hookKey));
+    return created ? { apiKey: apiKey.token, hookKey } : undefined;
+  }
+
+  manifest(): Manifest | undefined {
+    return this.registry.manifest();
+  }
+
+  updateSettings(patch: ProjectSettings): ProjectSettings | undefined {
+    return this.registry.project === undefined ? undefined : this.registry.updateSettings(patch);
+  }
+
+  verifyApiKey(keyId: string, hash: string): boolean {
+    return this.registry.verifyApiKey(keyId, hash);
+  }
+
+  async addApiKey(): Promise<{ keyId: string; apiKey: string } | undefined> {
+    const project = this.registry.project;
+    if (project === undefined) return undefined;
+    const key = newApiKey(project);
+    this.registry.addApiKey(key.keyId, await sha256Hex(key.token));
+    return { keyId: key.keyId, apiKey: key.token };
+  }
+
+  revokeApiKey(keyId: string): boolean {
+    return this.registry.revokeApiKey(keyId);
+  }
+
+  async rotateHookKey(): Promise<string | undefined> {
+    if (this.registry.project === undefined) return undefined;
+    const hookKey = newHookKey();
+    this.registry.rotateHookKey(await sha256Hex(hookKey));
+    return hookKey;
+  }
+
+  putScript(path: string, source: string, sha256: string): PutScriptResult | undefined {
+    return this.registry.project === undefined ? undefined : this.registry.putScript(path, source, sha256);
+  }
+
+  listScripts(): ScriptSummary[] {
+    return this.registry.listScripts();
+  }
+
+  getScript(path: string, version?: number): ScriptDetail | undefined {
+    return this.registry.getScript(path, version);
+  }
+
+  sources(sha256s: string[]): Record<string, string> {
+    return this.registry.sources(sha256s);
+  }
+
+  deleteScript(path: string): boolean {
+    return this.registry.deleteScript(path);
+  }
+
+  rollback(path: string, version: number): PutScriptResult | undefined {
+    return this.registry.rollback(path, version);
+  }
+}

@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { openAPIRouteHandler } from "hono-openapi";
+import type { AppEnv } from "./env";
+import { ApiError, onError, onNotFound } from "./errors";
+import { fireboom } from "./fireboom";
+import { invoke } from "./routes/invoke";
+import { projects } from "./routes/projects";
+import { scripts } from "./routes/scripts";
+
+/** JSON bodies of the management API; script uploads have their own, smaller limit. */
+const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+export const app = new Hono<AppEnv>();
+
+app.onError(onError);
+app.notFound(onNotFound);
+
+app.get("/healthz", (c) => c.json({ status: "ok", version: c.env.HOOKFLOW_VERSION }));
+
+app.use(
+  "/v1/*",
+  bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `request bodies are at most ${MAX_JSON_BODY_BYTES} bytes`);
+    },
+  }),
+);
+app.route("/v1/projects", projects);
+app.route("/v1/projects", scripts);
+app.route("/v1/projects", invoke);
+app.route("/fireboom", fireboom);
+
+app.get(
+  "/openapi.json",
+  openAPIRouteHandler(app, {
+    documentation: {
+      openapi: "3.1.0",
+      info: { title: "hookflow", version: "0.1.0", description: "Edge runtime for Fireboom hooks, bamboo-engine pipelines and NocoBase workflow instructions" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  }),
+);

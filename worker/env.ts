@@ -1,0 +1,19 @@
+import type { ProjectRegistry } from "../durable/project-registry";
+
+export interface Bindings {
+  readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
+  readonly HOOKFLOW_ADMIN_TOKEN?: string;
+  readonly HOOKFLOW_VERSION: string;
+}
+
+/** Who a request acts for, set by the auth middleware. */
+export type Principal = { readonly kind: "admin" } | { readonly kind: "project"; readonly project: string; readonly keyId: string };
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: { principal: Principal };
+}
+
+export function registryOf(env: Bindings, project: string) {
+  return env.PROJECTS.get(env.PROJECTS.idFromName(project));
+}
