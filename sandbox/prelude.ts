@@ -310,6 +310,23 @@ export const PRELUDE_SOURCE = /* js */ `
     let args = deepFreeze(JSON.parse(argsJson));
     if (decorate) args = decorate(args, host);
     const result = await fn.apply(self, args);
+    if (result !== null && typeof result === "object" && typeof result[Symbol.asyncIterator] === "function") {
+      // Streaming: a caller that provides the host call "emit" gets each item as it is produced. "emit" takes
+      // a JSON array of items; the empty array first asks whether the caller streams at all (no "emit" throws).
+      let probe;
+      try { probe = host("call", "emit", "[]"); } catch { probe = undefined; }
+      if (probe !== undefined) {
+        await probe;
+        for await (const item of result) {
+          const itemJson = JSON.stringify(item === undefined ? null : item);
+          if (itemJson.length > maxResultChars) {
+            throw new ResultTooLarge("an item is " + itemJson.length + " characters of JSON; the limit is " + maxResultChars);
+          }
+          await host("call", "emit", "[" + itemJson + "]");
+        }
+        return undefined;
+      }
+    }
     const json = JSON.stringify(result);
     if (json !== undefined && json.length > maxResultChars) {
       throw new ResultTooLarge("the result is " + json.length + " characters of JSON; the limit is " + maxResultChars);
