@@ -1,0 +1,250 @@
+/**
+ * The e2e harness: runs the real production-mode runtime (`node scripts/start.js`, i.e. workerd serving the built
+ * bundle) as a child process, and talks to it over real HTTP.
+ *
+ *   const server = await startServer();          // fresh temp data dir, known admin token, free port
+ *   await fetch(`${server.url}/healthz`);
+ *   await server.restart();                      // same data dir and port: state must survive
+ *   await server.stop();                         // kills the whole process group (no orphan workerd)
+ *
+ * The bundle is built at most once per run (ensureBuilt: only when dist/ is older than the sources); servers then
+ * start with --no-build.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const QUIET_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+const READY_TIMEOUT_MS = 90_000;
+
+export interface StartOptions {
+  /** Where the runtime keeps its state; a fresh temp dir (removed by stop()) when omitted. */
+  readonly dataDir?: string;
+  /** The admin token; a random one when omitted. */
+  readonly adminToken?: string;
+  /** Extra environment for the server process. */
+  readonly env?: Record<string, string>;
+}
+
+export interface Server {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+  readonly url: string;
+  readonly adminToken: string;
+  readonly dataDir: string;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Stops the server (and workerd). Removes the data dir if the harness created it. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Stops and starts again on the same data dir, port and token. */
+  restart(): Promise<void>;
+}
+
+let built = false;
+
+/**
+ * Builds dist/ with `wrangler deploy --dry-run` unless it is newer than every source file, so one vitest run
+ * builds once however many e2e files start servers. Test files run in parallel workers: a lock directory
+ * makes the others wait for the one that builds.
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (built) return;
+  const lock = join(tmpdir(), `hookflow-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building (or crashed while building: a lock older than 3 minutes is stale).
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (!bundleIsFresh()) {
+      const result = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, ...QUIET_ENV },
+      });
+      if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    }
+    built = true;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function bundleIsFresh(): boolean {
+  let bundled: number;
+  try {
+    bundled = statSync(join(ROOT, "dist", "index.js")).mtimeMs;
+  } catch {
+    return false;
+  }
+  const newest = (path: string): number => {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      return 0;
+    }
+    if (!stat.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : stat.mtimeMs;
+    return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+  };
+  const sources = ["worker", "sandbox", "durable", "wrangler.toml", "package.json", "package-lock.json"];
+  return sources.every((source) => newest(join(ROOT, source)) < bundled);
+}
+
+/** A port nobody listens on right now: listen on port 0, note the port, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startServer(options: StartOptions = {}): Promise<Server> {
+  await ensureBuilt();
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "hookflow-e2e-"));
+  const adminToken = options.adminToken ?? randomBytes(24).toString("base64url");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  let child: ChildProcess | undefined;
+
+  async function launch(): Promise<void> {
+    const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.js"), "--no-build"], {
+      cwd: ROOT,
+      // Its own process group, so stop() reaches workerd too.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...QUIET_ENV, ...options.env, PORT: String(port), HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ADMIN_TOKEN: adminToken },
+    });
+    child = proc;
+    proc.stdout!.on("data", (chunk) => (log += chunk));
+    proc.stderr!.on("data", (chunk) => (log += chunk));
+    const exited = new Promise<never>((_, reject) =>
+      proc.once("exit", (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${log}`))),
+    );
+    exited.catch(() => {});
+    await Promise.race([waitForHealth(url), exited]);
+  }
+
+  async function halt(): Promise<void> {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise<void>((done) => proc.once("exit", () => done()));
+    killGroup(proc.pid!, "SIGTERM");
+    const timer = setTimeout(() => killGroup(proc.pid!, "SIGKILL"), 10_000);
+    await gone;
+    clearTimeout(timer);
+    // start.js has exited; make sure nothing of its group (workerd) is left either.
+    killGroup(proc.pid!, "SIGKILL");
+  }
+
+  try {
+    await launch();
+  } catch (error) {
+    await halt();
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  live.add(halt);
+
+  return {
+    url,
+    adminToken,
+    dataDir,
+    output: () => log,
+    async stop() {
+      await halt();
+      live.delete(halt);
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      await launch();
+    },
+  };
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url}/healthz did not answer 200 within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Servers still running; killed if the test process exits without stopping them. */
+const live = new Set<() => Promise<void>>();
+process.once("exit", () => {
+  for (const halt of live) void halt();
+});
+
+export interface Reply<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** One HTTP request to a running server; JSON in and out, a `script` body is sent as application/javascript. */
+export async function request<T = any>(
+  server: Pick<Server, "url" | "adminToken">,
+  method: string,
+  path: string,
+  options: { token?: string | null; json?: unknown; script?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? server.adminToken : options.token;
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers["Content-Type"] ??= "application/json";
+    body = JSON.stringify(options.json);
+  } else if (options.script !== undefined) {
+    headers["Content-Type"] ??= "application/javascript";
+    body = options.script;
+  }
+  const response = await fetch(`${server.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text so the assertion shows it
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
