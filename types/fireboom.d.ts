@@ -12,8 +12,8 @@
 // Plain data
 // ---------------------------------------------------------------------------------------------------------
 
-/** Any JSON value. */
-export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+/** Any JSON value (arrays typed read-only so that values read from `ctx` can be returned as they are). */
+export type JSONValue = string | number | boolean | null | readonly JSONValue[] | { readonly [key: string]: JSONValue };
 /** A JSON object. */
 export type JSONObject = { [key: string]: JSONValue };
 
@@ -42,9 +42,9 @@ export interface User {
   locale?: string;
   location?: string;
   customClaims?: Record<string, JSONValue>;
-  customAttributes?: string[];
+  customAttributes?: readonly string[];
   /** Always sent by Fireboom, possibly `null`; optional here so hooks can build users without it. */
-  roles?: string[] | null;
+  roles?: readonly string[] | null;
   etag?: string;
   /** True for a user restored from the session cookie (it then has no tokens). */
   fromCookie?: boolean;
@@ -94,15 +94,15 @@ export interface WunderGraphResponse {
 /** One GraphQL error. */
 export interface GraphQLError {
   message: string;
-  path?: (string | number)[];
-  locations?: { line: number; column: number }[];
+  path?: readonly (string | number)[];
+  locations?: readonly { line: number; column: number }[];
   extensions?: Record<string, JSONValue>;
 }
 
 /** An operation's response body: `{data, errors}`. */
 export interface GraphQLResponse<Data = any> {
   data?: Data;
-  errors?: GraphQLError[];
+  errors?: readonly GraphQLError[];
 }
 
 /** `ctx.log`: lines go to hookflow's logs (and to `logs` of `POST /invoke`). */
@@ -128,7 +128,9 @@ export interface InternalClient<Ops extends OperationsMap = OperationsMap> {
 }
 
 /** Deeply read-only view of what the host passes in. */
-export type DeepReadonly<T> = T extends (infer E)[]
+export type DeepReadonly<T> = [JSONValue] extends [T]
+  ? T // JSONValue (or wider) is read-only already
+  : T extends readonly (infer E)[]
   ? readonly DeepReadonly<E>[]
   : T extends Function
     ? T
