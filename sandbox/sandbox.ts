@@ -45,23 +45,32 @@ export class Sandbox {
   /** Parses a module without running it; a syntax error comes back with its line and column. */
   async compile(path: string, source: string): Promise<CompileOutcome> {
     const engine = await loadEngine();
+    const first = this.compileOnce(engine, path, source);
+    // This QuickJS build sometimes reports a valuable-less "exception" for a module that parses fine, depending
+    // on where the source and name land in memory. A real parse failure is always a SyntaxError object, so such
+    // a result is retried once with a trailing comment, which changes the layout and nothing else.
+    if (first !== "spurious") return first;
+    const second = this.compileOnce(engine, path, `${source}\n//`);
+    return second === "spurious" ? { ok: false, message: "QuickJS could not compile the module", line: 0, column: 0 } : second;
+  }
+
+  private compileOnce(engine: Engine, path: string, source: string): CompileOutcome | "spurious" {
     // A throwaway context: a compiled module stays registered in the context that compiled it.
     const context = engine.module.newContext();
     try {
       context.runtime.setMemoryLimit(64 * 1024 * 1024);
+      // Imports are not checked here (a lib/ script may be uploaded after its importer); an empty module
+      // stands in for any the compiler asks for. The import rules hold when the script runs.
+      context.runtime.setModuleLoader(() => "export {}");
       const compiled = context.evalCode(source, path, { type: "module", compileOnly: true });
       if (!compiled.error) {
         compiled.value.dispose();
         return { ok: true };
       }
-      const error = compiled.error.consume((h) => context.dump(h)) as { message?: string; stack?: string; lineNumber?: number };
+      const error = compiled.error.consume((h) => context.dump(h)) as { message?: string; stack?: string } | undefined;
+      if (error === null || typeof error !== "object") return "spurious";
       const at = /:(\d+)(?::(\d+))?\)?\s*$/m.exec(error.stack ?? "");
-      return {
-        ok: false,
-        message: String(error.message ?? error),
-        line: Number(at?.[1] ?? error.lineNumber ?? 0),
-        column: Number(at?.[2] ?? 0),
-      };
+      return { ok: false, message: String(error.message ?? error), line: Number(at?.[1] ?? 0), column: Number(at?.[2] ?? 0) };
     } finally {
       context.dispose();
     }

@@ -48,6 +48,7 @@ export class Slot {
   private memoryLimit = 0;
   private heapBaseline = 0;
   private breach: Breach | undefined;
+  private importProblem: string | undefined;
   /** Set when a breach or a trap makes this slot unfit for another call. */
   retired = false;
 
@@ -73,9 +74,15 @@ export class Slot {
         return source === undefined ? { error: new Error(`no script at ${name}`) } : source;
       },
       (importer, specifier) => {
-        const path = resolveImport(importer, specifier);
-        if (!this.libraries.sources.has(path)) throw new Error(`cannot import "${specifier}" from ${importer}: no script at ${path}`);
-        return path;
+        try {
+          const path = resolveImport(importer, specifier);
+          if (!this.libraries.sources.has(path)) throw new Error(`cannot import "${specifier}" from ${importer}: no script at ${path}`);
+          return path;
+        } catch (error) {
+          // QuickJS reports a failed import as an exception without a value; keep the reason for the caller.
+          this.importProblem = (error as Error).message;
+          throw error;
+        }
       },
     );
     const bridge = this.scope.manage(createBridge(this.context, () => this.call));
@@ -118,6 +125,7 @@ export class Slot {
     this.call = call;
     this.interrupts = 0;
     this.breach = undefined;
+    this.importProblem = undefined;
     this.interruptBudget = request.limits.cpuMs * INTERRUPTS_PER_CPU_MS;
     this.memoryLimit = request.limits.memoryBytes;
     this.heapBaseline = this.engine.module.getWasmMemory().buffer.byteLength;
@@ -249,6 +257,7 @@ export class Slot {
       this.retired = true;
       return memoryExceeded;
     }
+    if (this.importProblem !== undefined) return { code: "script_error", message: this.importProblem };
     if (error !== null && typeof error === "object" && "thrown" in error) {
       const thrown = (error as GuestFailure).thrown;
       const { name, message, stack } =

@@ -7,6 +7,7 @@ import { fireboom } from "./fireboom";
 import { invoke } from "./routes/invoke";
 import { projects } from "./routes/projects";
 import { scripts } from "./routes/scripts";
+import { API_ERROR_RESPONSE } from "./schemas/api-error";
 
 /** JSON bodies of the management API; script uploads have their own, smaller limit. */
 const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
@@ -35,6 +36,7 @@ app.route("/fireboom", fireboom);
 app.get(
   "/openapi.json",
   openAPIRouteHandler(app, {
+    defaultValidationErrorResponse: API_ERROR_RESPONSE,
     documentation: {
       openapi: "3.1.0",
       info: { title: "hookflow", version: "0.1.0", description: "Edge runtime for Fireboom hooks, bamboo-engine pipelines and NocoBase workflow instructions" },

@@ -1,5 +1,46 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { manifestOf } from "../project-cache";
+import { PROJECT_NAME_PATTERN } from "../schemas/project-name";
+import { sha256Hex } from "../secrets";
+import { functions } from "./functions";
+import { gqls } from "./gqls";
+import { healthReport } from "./health";
+import { hooks } from "./hooks";
+import type { FireboomEnv } from "./http";
+import { hookSwagger } from "./swagger";
 
-/** The Fireboom hook server, below /fireboom/{project}/{hookKey} (see ../shared/spec/fireboom-hooks.md). */
-export const fireboom = new Hono<AppEnv>();
+/**
+ * The Fireboom hook server, below /fireboom/{project}/{hookKey} (see ../shared/spec/fireboom-hooks.md and
+ * api.md "Fireboom hook server"). Fireboom sends no credentials, so the hook key in the URL is the secret:
+ * a wrong key and an unknown project get the same 404.
+ */
+const server = new Hono<FireboomEnv>();
+
+const encoder = new TextEncoder();
+
+async function hookKeyMatches(hookKey: string, expectedHash: string): Promise<boolean> {
+  const actual = encoder.encode(await sha256Hex(hookKey));
+  const expected = encoder.encode(expectedHash);
+  return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
+}
+
+server.use("/:project/:hookKey/*", async (c, next) => {
+  const { project, hookKey } = c.req.param();
+  const manifest = PROJECT_NAME_PATTERN.test(project) ? await manifestOf(c.env, project) : undefined;
+  if (manifest === undefined || !(await hookKeyMatches(hookKey, manifest.hookKeyHash))) {
+    return c.json({ error: "unknown project or wrong hook key" }, 404);
+  }
+  c.set("manifest", manifest);
+  c.set("requestId", c.req.header("X-Request-Id"));
+  await next();
+});
+
+server.get("/:project/:hookKey/health", (c) => c.json(healthReport(c.get("manifest"))));
+server.get("/:project/:hookKey/hook.swagger.json", (c) => c.json(hookSwagger(c.env.HOOKFLOW_VERSION)));
+server.route("/:project/:hookKey", hooks);
+server.route("/:project/:hookKey", functions);
+server.route("/:project/:hookKey", gqls);
+server.all("/:project/:hookKey/*", (c) => c.json({ error: `no Fireboom hook route for ${c.req.method} ${c.req.path}` }, 404));
+
+export const fireboom = server as unknown as Hono<AppEnv>;
