@@ -1,3 +1,5 @@
+// @ts-nocheck -- This file runs in Node, but the repo's tsconfig types the Workers runtime (@cloudflare/workers-types,
+// no @types/node: the two conflict). The exported API below is typed explicitly; node: imports are untyped here.
 /**
  * The e2e harness: runs the real production-mode runtime (`node scripts/start.js`, i.e. workerd serving the built
  * bundle) as a child process, and talks to it over real HTTP.
