@@ -125,6 +125,25 @@ export interface InternalClient<Ops extends OperationsMap = OperationsMap> {
   readonly operations: {
     readonly [P in keyof Ops]: (input?: Ops[P]["input"]) => Promise<GraphQLResponse<Ops[P]["data"]>>;
   };
+  /** Same as `operations[path](input)`. */
+  query<Data = any>(path: string, input?: unknown): Promise<GraphQLResponse<Data>>;
+  /** Same as `operations[path](input)`. */
+  mutate<Data = any>(path: string, input?: unknown): Promise<GraphQLResponse<Data>>;
+}
+
+/** What hookflow adds to every `ctx`. */
+export interface HookTools {
+  readonly log: Logger;
+  readonly internalClient: InternalClient;
+}
+
+/** Added to the `ctx` of operation hooks and functions. */
+export interface ClientRequestHeaderTools {
+  /**
+   * Sets (or with `null` removes) a header of the client request: Fireboom forwards the changed set upstream
+   * and later hooks see it in `clientRequest.headers`.
+   */
+  setClientRequestHeader(name: string, value: string | null): void;
 }
 
 /** Deeply read-only view of what the host passes in. */
@@ -158,7 +177,9 @@ export type OperationHookContext<Input = JSONObject, Response = GraphQLResponse>
   operation: { path: string; name: string };
   /** Recursion depth of internal calls (1 for a client call). */
   cycleCounter: number;
-}> & { readonly log: Logger; readonly internalClient: InternalClient };
+  /** `true` when a subscription's client went away (post hooks get one last call, without `response`). */
+  canceled?: boolean;
+}> & HookTools & ClientRequestHeaderTools;
 
 /** preResolve / postResolve: return value ignored; throw to fail the operation. */
 export type PreResolveHookResult = void;
@@ -192,10 +213,12 @@ export type GlobalRequestHookContext = DeepReadonly<{
   /** The operation path with `/` replaced by `__`, e.g. `Todo__CreateOne`. */
   operationName: string;
   operationType: OperationType;
+  /** The operation's variable names. */
+  argsAllowList?: string[] | null;
   user?: User;
   /** Present for onOriginRequest inside an operation; never for beforeOriginRequest. */
   clientRequest?: ClientRequest;
-}>;
+}> & HookTools;
 
 /** `ctx` of `global/onOriginResponse` and `global/afterOriginResponse`. */
 export type GlobalResponseHookContext = DeepReadonly<{
@@ -205,7 +228,7 @@ export type GlobalResponseHookContext = DeepReadonly<{
   user?: User;
   /** Present for onOriginResponse; never for afterOriginResponse. */
   clientRequest?: ClientRequest;
-}>;
+}> & HookTools;
 
 /** `undefined` or `{skip: true}` = unchanged; `{cancel: true}` = fail the request; else the replacement request. */
 export type OnRequestHookResult = undefined | void | { skip: true } | { cancel: true } | WunderGraphRequest;
@@ -221,7 +244,8 @@ export type OnConnectionInitHookContext = DeepReadonly<{
   /** `method` is `""`, `requestURI` the upstream ws(s) URL. */
   request: WunderGraphRequest;
   user?: User;
-}>;
+  clientRequest?: ClientRequest;
+}> & HookTools;
 /** The graphql-ws `connection_init` payload. */
 export type OnConnectionInitHookResult = JSONValue;
 export type OnConnectionInitHook = (ctx: OnConnectionInitHookContext) => MaybePromise<OnConnectionInitHookResult>;
@@ -237,7 +261,7 @@ export type AuthenticationHookContext = DeepReadonly<{
   accessToken?: Record<string, JSONValue>;
   /** Decoded id-token claims, when Fireboom sent them. */
   idToken?: Record<string, JSONValue>;
-}>;
+}> & HookTools;
 
 /** mutatingPostAuthentication / revalidateAuthentication: allow with the (new) user, or deny with a message. */
 export type AuthenticationHookResult = { status: "ok"; user: User } | { status: "deny"; message: string };
@@ -272,7 +296,7 @@ export type UploadHookContext<Meta = JSONValue> = DeepReadonly<{
   meta?: Meta;
   /** postUpload only, when storing failed. */
   error?: { name: string; message: string };
-}>;
+}> & HookTools;
 
 /** preUpload: a non-empty `fileKey` becomes the object key; throw to reject the file. */
 export type PreUploadHookResult = undefined | void | { fileKey?: string };
@@ -290,7 +314,8 @@ export type FunctionContext<Input = JSONObject> = DeepReadonly<{
   user?: User;
   clientRequest: ClientRequest;
   input: Input;
-}> & { readonly log: Logger; readonly internalClient: InternalClient };
+  cycleCounter?: number;
+}> & HookTools & ClientRequestHeaderTools;
 
 /** A function answers the response body; a subscription function answers an async iterable (e.g. an async generator) of bodies. */
 export type FunctionResult<Data = any> = GraphQLResponse<Data> | AsyncIterable<GraphQLResponse<Data>>;
@@ -307,8 +332,12 @@ export type ProxyContext = DeepReadonly<{
     /** The raw body, base64. */
     originBody?: string;
   };
+  /** `proxy__{name}`. */
+  operationName?: string;
+  /** Upper case here: `QUERY`, `MUTATION` or `SUBSCRIPTION`. */
+  operationType?: string;
   user?: User;
-}>;
+}> & HookTools;
 
 /** What the proxy answers the client; `body` is text (hookflow base64-encodes it for Fireboom). */
 export interface ProxyResult {
@@ -317,7 +346,9 @@ export interface ProxyResult {
   headers?: HeaderMap;
   body?: string;
 }
-export type ProxyHook = (ctx: ProxyContext) => MaybePromise<ProxyResult>;
+/** `{cancel: true}` makes Fireboom answer the client 400 `canceled`. */
+export type ProxyHookResult = ProxyResult | { cancel: true };
+export type ProxyHook = (ctx: ProxyContext) => MaybePromise<ProxyHookResult>;
 
 /**
  * `ctx` of `customize/{name}`: one GraphQL request to the customized data source `/gqls/{name}/graphql`.
@@ -331,7 +362,7 @@ export type CustomizeContext = DeepReadonly<{
   user?: User;
   /** Only headers are forwarded by Fireboom here. */
   clientRequest?: { headers: HeaderMap };
-}>;
+}> & HookTools;
 /** A GraphQL response, or an async iterable of them for a subscription (sent as SSE `data:` events). */
 export type CustomizeResult<Data = any> = GraphQLResponse<Data> | AsyncIterable<GraphQLResponse<Data>>;
 export type CustomizeHook<Data = any> = (ctx: CustomizeContext) => MaybePromise<GraphQLResponse<Data>> | AsyncIterable<GraphQLResponse<Data>>;
