@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
 import { manifestOf } from "../project-cache";
 import { PROJECT_NAME_PATTERN } from "../schemas/project-name";
 import { sha256Hex } from "../secrets";
@@ -43,4 +42,4 @@ server.route("/:project/:hookKey", functions);
 server.route("/:project/:hookKey", gqls);
 server.all("/:project/:hookKey/*", (c) => c.json({ error: `no Fireboom hook route for ${c.req.method} ${c.req.path}` }, 404));
 
-export const fireboom = server as unknown as Hono<AppEnv>;
+export const fireboom = server;
