@@ -1,0 +1,344 @@
+#!/usr/bin/env node
+// hookflow CLI: upload a Fireboom-style hook folder to hookflow, and write the stub files Fireboom needs.
+// Node 20+, no dependencies beyond Node's standard library.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { parseArgs } from "node:util";
+
+const HELP = `hookflow: tooling for hookflow's Fireboom hook server
+
+Usage:
+  hookflow push <dir> [--url URL] [--project P] [--token T]
+      Upload every .js / .mjs file under <dir> (laid out like Fireboom's hook folder) as a script:
+      operation/Todo/CreateOne/preResolve.js → script path operation/Todo/CreateOne/preResolve.
+      lib/ is uploaded first. TypeScript (.ts) is NOT supported: compile to .js first.
+      --url      hookflow origin        (env HOOKFLOW_URL, default http://127.0.0.1:8787)
+      --project  project name           (env HOOKFLOW_PROJECT)
+      --token    admin token or API key (env HOOKFLOW_TOKEN)
+      Exit code 1 if any file failed.
+
+  hookflow fireboom-stubs <fireboom-workdir> [--dir <hooks dir>] [--sdk-output custom-ts] [--ext .ts]
+      Fireboom enables a hook only if a code file for it exists in its own workdir. For every script in
+      the hooks folder (default: the current directory), write into <fireboom-workdir>/<sdk-output>/:
+        operation/<path>/<hook><ext>, global/<hook><ext>, authentication/<hook><ext>,
+        upload/<storage>/<profile>/<hook><ext>   one-line marker files
+        function/<name>.json, proxy/<name>.json   operation JSON, from a sibling <name>.json in the hooks
+                                                  folder ({operationType, variablesSchema, responseSchema})
+                                                  or defaults (query, {"type":"object"})
+        customize/<name>.json                     the introspection __schema, copied from a sibling
+                                                  <name>.json (warns when there is none)
+      --sdk-output        the server SDK's outputPath (default custom-ts)
+      --ext               the server SDK's extension  (default .ts)
+      --upper-first-basename  the SDK's upperFirstBasename option
+
+  hookflow --help
+`;
+
+const OPERATION_HOOKS = ["mockResolve", "preResolve", "postResolve", "mutatingPreResolve", "mutatingPostResolve", "customResolve"];
+const GLOBAL_HOOKS = ["beforeOriginRequest", "onOriginRequest", "onOriginResponse", "afterOriginResponse", "onConnectionInit"];
+const AUTHENTICATION_HOOKS = ["postAuthentication", "mutatingPostAuthentication", "revalidateAuthentication", "postLogout"];
+const UPLOAD_HOOKS = ["preUpload", "postUpload"];
+const OPERATION_TYPES = { query: 0, mutation: 1, subscription: 2 };
+
+class UsageError extends Error {}
+
+// ------------------------------------------------------------------------------------------------------
+// The hooks folder
+// ------------------------------------------------------------------------------------------------------
+
+/**
+ * Every file under `dir`, as `{file, rel}` with `rel` using "/" separators, sorted. Skips dot entries and
+ * node_modules.
+ */
+function walk(dir) {
+  const out = [];
+  const visit = (current) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const file = join(current, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.isFile()) out.push({ file, rel: relative(dir, file).split(sep).join("/") });
+    }
+  };
+  visit(dir);
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * The scripts of a hooks folder: `{scripts: [{file, rel, path}], problems: [{rel, message}]}`, lib/ first.
+ * `.js`/`.mjs` files are scripts; `.ts` files are reported as unsupported; everything else (JSON declarations,
+ * READMEs) is ignored.
+ */
+function collectScripts(dir) {
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    throw new UsageError(`${dir}: no such directory`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`${dir} is not a directory`);
+  const scripts = [];
+  const problems = [];
+  const seen = new Map();
+  for (const { file, rel } of walk(dir)) {
+    if (/\.(ts|mts|cts|tsx)$/.test(rel) && !/\.d\.(ts|mts|cts)$/.test(rel)) {
+      problems.push({ rel, message: "TypeScript is not supported: hookflow runs plain JavaScript. Compile it to .js (e.g. tsc or esbuild) and push that" });
+      continue;
+    }
+    const match = /^(.*)\.(js|mjs)$/.exec(rel);
+    if (!match) continue;
+    const path = match[1];
+    if (seen.has(path)) {
+      problems.push({ rel, message: `same script path as ${seen.get(path)}: ${path}` });
+      continue;
+    }
+    seen.set(path, rel);
+    scripts.push({ file, rel, path });
+  }
+  const isLib = (s) => s.path.startsWith("lib/");
+  scripts.sort((a, b) => Number(isLib(b)) - Number(isLib(a)));
+  return { scripts, problems };
+}
+
+// ------------------------------------------------------------------------------------------------------
+// push
+// ------------------------------------------------------------------------------------------------------
+
+async function push(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { url: { type: "string" }, project: { type: "string" }, token: { type: "string" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("push needs exactly one folder: hookflow push <dir>");
+  const dir = resolve(positionals[0]);
+  const url = (values.url ?? process.env.HOOKFLOW_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
+  const project = values.project ?? process.env.HOOKFLOW_PROJECT;
+  const token = values.token ?? process.env.HOOKFLOW_TOKEN;
+  if (!project) throw new UsageError("no project: pass --project or set HOOKFLOW_PROJECT");
+  if (!token) throw new UsageError("no token: pass --token or set HOOKFLOW_TOKEN");
+
+  const { scripts, problems } = collectScripts(dir);
+  const counts = { created: 0, unchanged: 0, failed: problems.length };
+  for (const problem of problems) console.log(`✗ ${problem.rel}: ${problem.message}`);
+  if (scripts.length === 0 && problems.length === 0) console.log(`no .js or .mjs files under ${dir}`);
+
+  for (const script of scripts) {
+    const target = `${url}/v1/projects/${encodeURIComponent(project)}/scripts/${script.path.split("/").map(encodeURIComponent).join("/")}`;
+    let status;
+    let body;
+    try {
+      const response = await fetch(target, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/javascript" },
+        body: readFileSync(script.file),
+      });
+      status = response.status;
+      const text = await response.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    } catch (error) {
+      counts.failed++;
+      console.log(`✗ ${script.path}: cannot reach ${url}: ${error.cause?.message ?? error.message}`);
+      continue;
+    }
+    if (status === 201 || status === 200) {
+      const word = status === 201 ? "created" : "unchanged";
+      counts[word]++;
+      console.log(`✓ ${script.path}: ${word} v${body?.version}`);
+    } else {
+      counts.failed++;
+      console.log(`✗ ${script.path}: ${describeError(status, body, script.rel)}`);
+    }
+  }
+
+  const total = scripts.length + problems.length;
+  console.log(`\n${total} file${total === 1 ? "" : "s"}: ${counts.created} created, ${counts.unchanged} unchanged, ${counts.failed} failed`);
+  return counts.failed > 0 ? 1 : 0;
+}
+
+/** One line for a failed upload: `HTTP 400 compile_error: message (file.js:3:7)`. */
+function describeError(status, body, rel) {
+  const error = body && typeof body === "object" ? body.error : undefined;
+  if (!error || typeof error !== "object") return `HTTP ${status}: ${String(body).slice(0, 300)}`;
+  let line = `HTTP ${status} ${error.code ?? "error"}: ${error.message ?? ""}`;
+  if (error.line !== undefined) line += ` (${rel}:${error.line}${error.column !== undefined ? `:${error.column}` : ""})`;
+  return line;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// fireboom-stubs
+// ------------------------------------------------------------------------------------------------------
+
+/** Where Fireboom looks for a script's marker or JSON, relative to `<outputPath>`; `{skip}` or `{warn}` otherwise. */
+function stubFor(path) {
+  const [kind, ...rest] = path.split("/");
+  const last = rest.at(-1);
+  switch (kind) {
+    case "operation":
+      if (rest.length < 2 || !OPERATION_HOOKS.includes(last)) return { warn: `not an operation hook (operation/{path}/{${OPERATION_HOOKS.join("|")}})` };
+      return { marker: path };
+    case "global":
+      if (rest.length !== 1 || !GLOBAL_HOOKS.includes(last)) return { warn: `not a global hook (global/{${GLOBAL_HOOKS.join("|")}})` };
+      return { marker: path };
+    case "authentication":
+      if (rest.length !== 1 || !AUTHENTICATION_HOOKS.includes(last)) return { warn: `not an authentication hook (authentication/{${AUTHENTICATION_HOOKS.join("|")}})` };
+      return { marker: path };
+    case "upload":
+      if (rest.length !== 3 || !UPLOAD_HOOKS.includes(last)) return { warn: "not an upload hook (upload/{storage}/{profile}/{preUpload|postUpload})" };
+      return { marker: path };
+    case "function":
+    case "proxy":
+      return rest.length === 0 ? { warn: `${kind} scripts are ${kind}/{name}` } : { operation: kind, name: rest.join("/") };
+    case "customize":
+      return rest.length === 0 ? { warn: "customize scripts are customize/{name}" } : { customize: rest.join("/") };
+    default:
+      return { skip: true }; // lib/ and the pipeline engines' scripts: nothing for Fireboom
+  }
+}
+
+/** Reads `<hooksDir>/<path>.json` if it exists; undefined otherwise. Throws on invalid JSON. */
+function readSibling(hooksDir, path) {
+  const file = join(hooksDir, `${path}.json`);
+  let text;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return { file, value: JSON.parse(text) };
+  } catch (error) {
+    throw new Error(`${relative(process.cwd(), file)} is not valid JSON: ${error.message}`);
+  }
+}
+
+/** The wgpb.Operation JSON Fireboom reads for a function or proxy: schemas as JSON-schema strings. */
+function operationJson(declared) {
+  const { operationType = 0, variablesSchema = { type: "object" }, responseSchema = { type: "object" }, ...rest } = declared ?? {};
+  let type = operationType;
+  if (typeof type === "string") type = OPERATION_TYPES[type.toLowerCase()];
+  if (![0, 1, 2].includes(type)) throw new Error(`operationType must be query, mutation, subscription or 0, 1, 2 (got ${JSON.stringify(operationType)})`);
+  const asString = (schema) => (typeof schema === "string" ? schema : JSON.stringify(schema));
+  return { ...rest, operationType: type, variablesSchema: asString(variablesSchema), responseSchema: asString(responseSchema) };
+}
+
+/** The `__schema` object of an introspection JSON (accepts `{data: {__schema}}`, `{__schema}` or the bare object). */
+function introspectionSchema(value) {
+  const schema = value?.data?.__schema ?? value?.__schema ?? value;
+  if (!schema || typeof schema !== "object" || !Array.isArray(schema.types) || !schema.queryType) {
+    throw new Error("is not a GraphQL introspection result (want {__schema: {queryType, types, ...}})");
+  }
+  return schema;
+}
+
+function upperFirst(path) {
+  const slash = path.lastIndexOf("/");
+  const base = path.slice(slash + 1);
+  return path.slice(0, slash + 1) + base.charAt(0).toUpperCase() + base.slice(1);
+}
+
+function fireboomStubs(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      dir: { type: "string" },
+      "sdk-output": { type: "string" },
+      ext: { type: "string" },
+      "upper-first-basename": { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("fireboom-stubs needs Fireboom's working directory: hookflow fireboom-stubs <fireboom-workdir>");
+  const workdir = resolve(positionals[0]);
+  if (!statSync(workdir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${workdir}: no such directory`);
+  const hooksDir = resolve(values.dir ?? ".");
+  const outputPath = values["sdk-output"] ?? "custom-ts";
+  let ext = values.ext ?? ".ts";
+  if (!ext.startsWith(".")) ext = `.${ext}`;
+  const comment = [".py", ".rb", ".sh"].includes(ext) ? "#" : "//";
+  const root = join(workdir, outputPath);
+
+  const { scripts, problems } = collectScripts(hooksDir);
+  let written = 0;
+  let warnings = 0;
+  let failed = 0;
+  for (const problem of problems) {
+    warnings++;
+    console.log(`! ${problem.rel}: ${problem.message} (no stub written)`);
+  }
+  const write = (relPath, content) => {
+    const file = join(root, relPath);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    written++;
+    console.log(`wrote ${relative(workdir, file).split(sep).join("/")}`);
+  };
+
+  for (const script of scripts) {
+    const stub = stubFor(script.path);
+    if (stub.skip) continue;
+    if (stub.warn) {
+      warnings++;
+      console.log(`! ${script.rel}: ${stub.warn} (no stub written)`);
+      continue;
+    }
+    try {
+      if (stub.marker) {
+        const name = values["upper-first-basename"] ? upperFirst(stub.marker) : stub.marker;
+        write(`${name}${ext}`, `${comment} Served by hookflow (script ${script.path}); this file only tells Fireboom the hook exists.\n`);
+      } else if (stub.operation) {
+        const declared = readSibling(hooksDir, script.path);
+        write(`${stub.operation}/${stub.name}.json`, `${JSON.stringify(operationJson(declared?.value), null, 2)}\n`);
+      } else if (stub.customize) {
+        const declared = readSibling(hooksDir, script.path);
+        if (!declared) {
+          warnings++;
+          console.log(`! ${script.rel}: no ${script.path}.json with the introspection __schema next to it: customize/${stub.customize}.json not written (Fireboom cannot load this data source without it)`);
+          continue;
+        }
+        write(`customize/${stub.customize}.json`, `${JSON.stringify(introspectionSchema(declared.value), null, 2)}\n`);
+      }
+    } catch (error) {
+      failed++;
+      console.log(`✗ ${script.rel}: ${error.message}`);
+    }
+  }
+  console.log(`\n${written} file${written === 1 ? "" : "s"} written under ${root}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+// ------------------------------------------------------------------------------------------------------
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "help":
+    case "-h":
+    case "--help":
+      process.stdout.write(HELP);
+      return command === undefined ? 1 : 0;
+    case "push":
+      return push(rest);
+    case "fireboom-stubs":
+      return fireboomStubs(rest);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || error?.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    console.error(`hookflow: ${error.message}\nRun "hookflow --help" for usage.`);
+    process.exitCode = 2;
+  } else {
+    console.error(`hookflow: ${error?.stack ?? error}`);
+    process.exitCode = 1;
+  }
+}
