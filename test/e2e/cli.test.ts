@@ -211,6 +211,95 @@ describe("hookflow push", () => {
     expect(second.stdout).toContain(`${EXAMPLE_SCRIPTS.length} files: 0 created, ${EXAMPLE_SCRIPTS.length} unchanged, 0 failed`);
   });
 
+  it("the pushed examples answer the protocol spec's vectors (run through POST /invoke)", async () => {
+    const USER = {
+      provider: "token", providerId: "auth.example.com", userId: "u_1", name: "Alice", email: "alice@example.com",
+      customClaims: { tenant: "t1" }, roles: ["user"], accessToken: { sub: "u_1", iss: "https://auth.example.com/", exp: 1767225600 },
+      rawAccessToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
+    };
+    const RID = "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192";
+    const CR_POST = {
+      method: "POST", requestURI: "/operations/Todo/CreateOne",
+      headers: { Accept: "application/json", Authorization: `Bearer ${USER.rawAccessToken}`, "Content-Type": "application/json", "X-Request-Id": RID },
+    };
+    const CR_GET = { method: "GET", requestURI: "/operations/Todo/GetOne?id=1", headers: { Accept: "application/json", "X-Request-Id": RID } };
+    const invoke = async (path: string, ctx: unknown) => {
+      const reply = await request(server, "POST", `/v1/projects/${project}/invoke`, { json: { path, args: [ctx] } });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      expect(reply.body.ok, JSON.stringify(reply.body)).toBe(true);
+      return reply.body.result;
+    };
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+    // V3, V4, V5, V7
+    expect(await invoke("operation/Todo/CreateOne/mutatingPreResolve", { user: USER, clientRequest: CR_POST, input: { title: "hello" } })).toEqual({ title: "hello", createdBy: "u_1" });
+    expect(await invoke("operation/Todo/GetOne/mockResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 } })).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "mock" } } });
+    expect(await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 } })).toBeNull();
+    expect(
+      await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: { ...CR_GET, headers: { ...CR_GET.headers, "X-Resolve-In-Hook": "1" } }, input: { id: 1 } }),
+    ).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "from hook" } } });
+    expect(
+      await invoke("operation/Todo/GetOne/mutatingPostResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 }, response: { data: { Todo_findFirstTodo: { id: 1, title: "hello" } } } }),
+    ).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "HELLO" } } });
+
+    // V9: the replacement request, body {"title":"hello","priority":1}
+    expect(
+      await invoke("global/beforeOriginRequest", {
+        request: { method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": RID, "X-Real-Ip": "10.0.0.5:51234" }, originBody: b64('{"title":"hello"}') },
+        operationName: "Todo__CreateOne", operationType: "mutation", argsAllowList: ["title"], user: USER,
+      }),
+    ).toEqual({ method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": RID }, originBody: "eyJ0aXRsZSI6ImhlbGxvIiwicHJpb3JpdHkiOjF9" });
+    // V10
+    expect(
+      await invoke("global/onOriginRequest", {
+        request: {
+          method: "POST", requestURI: "https://api.example.com/todos",
+          headers: { Accept: "application/json", "Content-Type": "application/json", "X-Request-Id": RID },
+          body: { title: "hello", __wg: { user: USER, clientRequest: { headers: CR_POST.headers } } },
+        },
+        operationName: "Todo__CreateOne", operationType: "mutation", argsAllowList: ["title"], user: USER, clientRequest: CR_POST,
+      }),
+    ).toEqual({ method: "POST", requestURI: "https://api.example.com/todos", headers: { Accept: "application/json", "Content-Type": "application/json", "X-Tenant": "t1" }, body: { title: "hello" } });
+    // V11
+    expect(
+      await invoke("global/onOriginResponse", {
+        response: { statusCode: 200, status: "200 OK", method: "POST", requestURI: "https://api.example.com/todos", headers: { "Content-Type": "application/json; charset=utf-8" }, body: { id: 1, title: "hello" } },
+        operationName: "Todo__CreateOne", operationType: "mutation", user: USER, clientRequest: CR_POST,
+      }),
+    ).toEqual({ statusCode: 200, status: "200 OK", method: "POST", requestURI: "https://api.example.com/todos", headers: { "Content-Type": "application/json" }, body: { id: 1, title: "HELLO" } });
+    // V12
+    expect(
+      await invoke("global/afterOriginResponse", {
+        response: {
+          statusCode: 200, status: "OK", method: "GET", requestURI: "/operations/Todo/GetOne?id=1", headers: { "Content-Type": "application/json", ETag: 'W/"1234567890"' },
+          originBody: "eyJkYXRhIjp7IlRvZG9fZmluZEZpcnN0VG9kbyI6eyJpZCI6MSwidGl0bGUiOiJoZWxsbyJ9fX0=",
+        },
+        operationName: "Todo__GetOne", operationType: "query", user: USER,
+      }),
+    ).toEqual({
+      statusCode: 200, status: "OK", method: "GET", requestURI: "/operations/Todo/GetOne?id=1", headers: { "Content-Type": "application/json" },
+      originBody: "eyJkYXRhIjp7IlRvZG9fZmluZEZpcnN0VG9kbyI6eyJpZCI6MSwidGl0bGUiOiJIRUxMTyJ9fX0=",
+    });
+    // V13
+    expect(await invoke("global/onConnectionInit", { dataSourceId: "chatws", request: { method: "", requestURI: "wss://chat.example.com/graphql", headers: {} }, user: USER })).toEqual({ authToken: "abc" });
+    // V15, V16
+    expect(await invoke("authentication/mutatingPostAuthentication", { user: USER, accessToken: USER.accessToken })).toEqual({
+      status: "ok", user: { userId: "u_1", name: "Alice", email: "alice@example.com", roles: ["user", "editor"], customClaims: { tenant: "t1" } },
+    });
+    expect(await invoke("authentication/mutatingPostAuthentication", { user: { ...USER, customClaims: { locked: true } } })).toEqual({ status: "deny", message: "account locked" });
+    expect(
+      await invoke("authentication/revalidateAuthentication", { user: { provider: "oidc", providerId: "keycloak", userId: "u_1", email: "alice@example.com", roles: ["user"], etag: 'W/"987"', fromCookie: true } }),
+    ).toEqual({ status: "ok", user: { provider: "oidc", providerId: "keycloak", userId: "u_1", email: "alice@example.com", roles: ["admin"] } });
+    // V18
+    expect(await invoke("upload/minio/avatar/preUpload", { user: USER, file: { name: "cat.png", size: 48213, type: "image/png", provider: "minio" }, meta: { postId: 1 } })).toEqual({ fileKey: "avatars/u_1/cat.png" });
+    // V20, V21, V22 (query)
+    expect(await invoke("function/hello", { user: USER, clientRequest: CR_GET, input: { name: "bob" } })).toEqual({ data: { msg: "hello bob" } });
+    expect(
+      await invoke("proxy/payNotify", { request: { method: "POST", requestURI: "/operations/proxy/payNotify", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "trade_no=42&sign=abc" } }),
+    ).toEqual({ statusCode: 200, headers: { "Content-Type": "text/plain" }, body: "success" });
+    expect(await invoke("customize/chat", { query: "query($a: Int!){message(id: $a){id text}}", variables: { a: 1 } })).toEqual({ data: { message: { id: 1, text: "hi" } } });
+  });
+
   it("reports compile errors with file and line, refuses TypeScript, and exits 1", async () => {
     const hooks = tempDir("hookflow-bad-");
     put(hooks, "function/fine.js", example("function/hello.js"));
