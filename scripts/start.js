@@ -72,6 +72,19 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
+// Under `npm start`, a SIGTERM to npm kills only its `sh -c` child and leaves this process orphaned (and workerd
+// with it). Notice being orphaned and shut down as if signalled.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !shuttingDown) {
+      shuttingDown = true;
+      log("npm went away; stopping workerd");
+      if (!exited) child.kill("SIGTERM");
+    }
+  }, 500).unref();
+}
+
 await waitUntilReady();
 const url = `http://${HOST}:${port}`;
 log(`hookflow ${pkg.version} ready at ${url} in ${Math.round(performance.now() - startedAt)} ms (workerd ${workerd.version})`);
