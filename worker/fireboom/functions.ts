@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { background, failed, noScript, present, readPayload, type FireboomEnv } from "./http";
+import { background, failed, failureMessage, noScript, present, readPayload, type FireboomEnv } from "./http";
 import { FunctionPayload, OnRequestPayload } from "./payloads";
 import { fromBase64, functionReply, proxyReply } from "./replies";
 import { runHook } from "./run-hook";
@@ -47,7 +47,7 @@ functions.post("/function/:name{.+}", async (c) => {
       running
         .then(async (run) => {
           // Too late for a status code: the error becomes a last GraphQL-style message.
-          if (run.found && !run.outcome.ok) await stream.write(jsonFrame({ errors: [{ message: run.outcome.error.message }] }));
+          if (run.found && !run.outcome.ok) await stream.write(jsonFrame({ errors: [{ message: failureMessage(run.outcome) }] }));
         })
         .catch(() => undefined)
         .finally(() => stream.close()),

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { background, failed, hookError, noScript, present, readPayload, type FireboomContext, type FireboomEnv } from "./http";
+import { background, failed, failureMessage, hookError, noScript, present, readPayload, type FireboomContext, type FireboomEnv } from "./http";
 import { CustomizePayload } from "./payloads";
 import { runHook } from "./run-hook";
 import { openStream, SSE_COMPLETE, sseFrame } from "./streaming";
@@ -54,7 +54,7 @@ function serveEvents(c: FireboomContext, path: string, ctx: Record<string, unkno
   const work = runHook({ env: c.env, manifest: c.get("manifest"), path, ctx, requestId: c.get("requestId"), emit: (items) => stream.emit(items) })
     .then(async (run) => {
       if (!run.found) await stream.write(sseFrame({ errors: [{ message: `no script at ${path}` }] }));
-      else if (!run.outcome.ok) await stream.write(sseFrame({ errors: [{ message: run.outcome.error.message }] }));
+      else if (!run.outcome.ok) await stream.write(sseFrame({ errors: [{ message: failureMessage(run.outcome) }] }));
       else if (run.outcome.result !== null) await stream.write(sseFrame(run.outcome.result));
       await stream.write(SSE_COMPLETE);
     })

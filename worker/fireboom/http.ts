@@ -26,9 +26,12 @@ export function noScript(c: FireboomContext, hook: string, path: string): Respon
 
 /** A failed call: HTTP 500 (never 502/503/504, which Fireboom retries) with the sandbox's message. */
 export function failed(c: FireboomContext, hook: string, outcome: Extract<InvokeOutcome, { ok: false }>): Response {
-  // A plain `throw new Error("title too short")` reaches Fireboom's client as just its message.
-  const message = outcome.error.code === "script_error" ? outcome.error.message.replace(/^Error: /, "") : outcome.error.message;
-  return hookError(c, hook, 500, message);
+  return hookError(c, hook, 500, failureMessage(outcome));
+}
+
+/** A plain `throw new Error("title too short")` reaches Fireboom's client as just its message. */
+export function failureMessage(outcome: Extract<InvokeOutcome, { ok: false }>): string {
+  return outcome.error.code === "script_error" ? outcome.error.message.replace(/^Error: /, "") : outcome.error.message;
 }
 
 /** The JSON body validated against a hook's schema, or the 400/413 answer. */
