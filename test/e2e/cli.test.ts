@@ -22,7 +22,7 @@ interface Run {
 
 function hookflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -229,7 +229,7 @@ describe("hookflow push", () => {
       expect(reply.body.ok, JSON.stringify(reply.body)).toBe(true);
       return reply.body.result;
     };
-    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const b64 = (text: string) => btoa(text);
 
     // V3, V4, V5, V7
     expect(await invoke("operation/Todo/CreateOne/mutatingPreResolve", { user: USER, clientRequest: CR_POST, input: { title: "hello" } })).toEqual({ title: "hello", createdBy: "u_1" });
