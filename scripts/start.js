@@ -12,7 +12,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,19 +97,24 @@ log(`try: curl -H "Authorization: Bearer $TOKEN" -X PUT ${url}/v1/projects/demo`
 function build() {
   const bin = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
   if (!existsSync(bin)) fail(`wrangler is not installed (${bin}); run npm install first`);
-  rmSync(DIST, { recursive: true, force: true });
+  // Build beside dist/ and swap it in, so a failed build keeps the old bundle and nobody sees a half-written one.
+  const partial = `${DIST}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
   const t0 = performance.now();
-  const result = spawnSync(bin, ["deploy", "--dry-run", "--outdir", DIST], {
+  const result = spawnSync(bin, ["deploy", "--dry-run", "--outdir", partial], {
     cwd: ROOT,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...QUIET_ENV, CI: process.env.CI ?? "true" },
   });
-  if (result.status !== 0 || !existsSync(join(DIST, "index.js"))) {
+  if (result.status !== 0 || !existsSync(join(partial, "index.js"))) {
+    rmSync(partial, { recursive: true, force: true });
     process.stderr.write(result.stdout ?? "");
     process.stderr.write(result.stderr ?? "");
     fail(`build failed: wrangler deploy --dry-run exited with ${result.status ?? result.signal}`);
   }
+  rmSync(DIST, { recursive: true, force: true });
+  renameSync(partial, DIST);
   const size = /Total Upload: ([^\n]+)/.exec(result.stdout)?.[1]?.trim();
   log(`built dist/ in ${Math.round(performance.now() - t0)} ms${size ? ` (${size})` : ""}`);
 }
