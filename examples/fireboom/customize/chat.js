@@ -10,7 +10,11 @@ const MESSAGES = [
   { id: 2, text: "yo" },
 ];
 
-/** Value of the `id` argument of `message(id: …)`: a literal or a $variable. */
+/**
+ * Value of the `id` argument of `message(id: …)`: a literal or a $variable.
+ * @param {string} query
+ * @param {Readonly<Record<string, unknown>>} variables
+ */
 function messageId(query, variables) {
   const match = /message\s*\(\s*id\s*:\s*(\$?\w+)\s*\)/.exec(query);
   if (!match) return undefined;
