@@ -314,7 +314,10 @@ export type FunctionContext<Input = JSONObject> = DeepReadonly<{
   user?: User;
   clientRequest: ClientRequest;
   input: Input;
-  cycleCounter?: number;
+  /** `path` = `function/hello`; `name` = `function__hello`. */
+  operation: { path: string; name: string };
+  /** Recursion depth of internal calls (1 for a client call). */
+  cycleCounter: number;
 }> & HookTools & ClientRequestHeaderTools;
 
 /** A function answers the response body; a subscription function answers an async iterable (e.g. an async generator) of bodies. */
@@ -327,15 +330,13 @@ export type ProxyContext = DeepReadonly<{
     method: string;
     requestURI: string;
     headers: HeaderMap;
-    /** The raw body as text (decoded from `originBody`). */
+    /** The raw body as text (hookflow decodes Fireboom's base64 `originBody`); absent when empty. */
     body?: string;
-    /** The raw body, base64. */
-    originBody?: string;
   };
   /** `proxy__{name}`. */
-  operationName?: string;
+  operationName: string;
   /** Upper case here: `QUERY`, `MUTATION` or `SUBSCRIPTION`. */
-  operationType?: string;
+  operationType: string;
   user?: User;
 }> & HookTools;
 
