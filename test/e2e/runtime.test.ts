@@ -3,7 +3,7 @@
  * Objects on local disk), driven over real HTTP, restarted on the same data dir.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { request, startServer, type Server } from "./server";
+import { request, startServer, startStub, type Server } from "./server";
 
 let server: Server;
 beforeAll(async () => {
@@ -125,6 +125,30 @@ describe("a project over real HTTP, across a restart", () => {
       json: { path: "function/hello/world", args: [{ input: { name: "ada" } }] },
     });
     expect(invoked.body).toMatchObject({ ok: true, result: { data: { message: "hi, ada!" } } });
+  });
+});
+
+describe("outbound fetch", () => {
+  it("reaches a server on loopback (e.g. a local Fireboom), for a host the script lists", async () => {
+    const stub = await startStub((req) => ({ body: { hello: "from loopback", method: req.method, url: req.url } }));
+    try {
+      const project = `e2e-net-${Date.now().toString(36)}`;
+      const created = await request(server, "PUT", `/v1/projects/${project}`);
+      expect(created.status).toBe(201);
+      const source = `export const permissions = { net: ["127.0.0.1"] };
+export default async (path) => {
+  const res = await fetch(${JSON.stringify(stub.url)} + path, { method: "POST", body: "{}" });
+  return { status: res.status, body: await res.json() };
+};
+`;
+      expect((await request(server, "PUT", `/v1/projects/${project}/scripts/function/loop`, { script: source })).status).toBe(201);
+      const invoked = await request(server, "POST", `/v1/projects/${project}/invoke`, { json: { path: "function/loop", args: ["/x?y=1"] } });
+      expect(invoked.status).toBe(200);
+      expect(invoked.body).toMatchObject({ ok: true, result: { status: 200, body: { hello: "from loopback", method: "POST", url: "/x?y=1" } } });
+      expect(stub.requests).toHaveLength(1);
+    } finally {
+      await stub.close();
+    }
   });
 });
 

@@ -15,6 +15,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -249,4 +250,66 @@ export async function request<T = any>(
     // not JSON: keep the text so the assertion shows it
   }
   return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+export interface StubRequest {
+  readonly method: string;
+  /** path and query, e.g. /operations/Todo/GetOne?x=1 */
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface StubReply {
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+  /** a string is sent as is; anything else as JSON */
+  readonly body?: unknown;
+}
+
+export interface Stub {
+  /** e.g. http://127.0.0.1:41235 */
+  readonly url: string;
+  /** every request received so far */
+  readonly requests: StubRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A plain HTTP server on 127.0.0.1 (a free port), e.g. a stand-in for Fireboom's internal API: the runtime's
+ * outbound fetch may reach loopback.
+ */
+export async function startStub(respond: (request: StubRequest) => StubReply | Promise<StubReply>): Promise<Stub> {
+  const requests: StubRequest[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", async () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+      const request = { method: req.method ?? "GET", url: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") };
+      requests.push(request);
+      try {
+        const reply = await respond(request);
+        const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
+        const type = typeof reply.body === "string" || reply.body === undefined ? {} : { "content-type": "application/json" };
+        res.writeHead(reply.status ?? 200, { ...type, ...reply.headers });
+        res.end(text);
+      } catch (error) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections?.();
+        server.close(() => done());
+      }),
+  };
 }
