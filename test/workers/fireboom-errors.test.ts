@@ -156,6 +156,9 @@ describe("setClientRequestHeaders", () => {
     expect(changed.body).toEqual({ op: "Todo/CreateOne", hook: "preResolve", setClientRequestHeaders: { "X-Request-Id": "r-1", "X-Tenant": "t1" } });
     await script("operation/Todo/CreateOne/mutatingPreResolve", `export default (ctx) => { ctx.setClientRequestHeader("X-Seen", "1"); return ctx.input; }`);
     const mutating = await post(`${base}/operation/Todo/CreateOne/mutatingPreResolve`, OP_BODY);
+    await script("function/tenant", `export default (ctx) => { ctx.setClientRequestHeader("X-Tenant", "t2"); return { data: {} }; }`);
+    const fn = await post(`${base}/function/tenant`, OP_BODY);
+    expect(fn.body).toEqual({ response: { data: {} }, setClientRequestHeaders: { Accept: "application/json", "X-Request-Id": "r-1", "X-Tenant": "t2" } });
     expect(mutating.body).toEqual({
       op: "Todo/CreateOne",
       hook: "mutatingPreResolve",

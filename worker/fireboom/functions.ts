@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { background, failed, failureMessage, noScript, present, readPayload, type FireboomEnv } from "./http";
 import { FunctionPayload, OnRequestPayload } from "./payloads";
-import { fromBase64, functionReply, proxyReply } from "./replies";
+import { clientRequestHeaders, fromBase64, functionReply, proxyReply } from "./replies";
 import { runHook } from "./run-hook";
 import { jsonFrame, openStream } from "./streaming";
 
@@ -38,6 +38,9 @@ functions.post("/function/:name{.+}", async (c) => {
     cycleCounter,
     user: __wg.user,
     clientRequest: __wg.clientRequest,
+    headers: true,
+    // X-WG-Subscribe-Once needs nothing special: Fireboom stops reading after one message, and a write to the
+    // closed stream fails the script's next emit, which ends its iteration.
     emit: (items) => stream.emit(items),
   });
   const first = await Promise.race([running.then((run) => ({ streaming: false as const, run })), stream.started.then(() => ({ streaming: true as const }))]);
@@ -58,7 +61,7 @@ functions.post("/function/:name{.+}", async (c) => {
   const { run } = first;
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
-  return c.json(functionReply(run.outcome.result));
+  return c.json(functionReply(run.outcome.result, clientRequestHeaders(__wg.clientRequest?.headers, run.headerChanges)));
 });
 
 /** A proxy script sees the request with its body as text and answers `{statusCode, headers?, body?}`. */

@@ -88,8 +88,9 @@ export function uploadReply(hook: "preUpload" | "postUpload", result: unknown): 
   return {};
 }
 
-export function functionReply(result: unknown): Json {
-  return { response: result ?? null };
+/** A function answers `{"response": <return>}` (plus the changed client request headers, if any). */
+export function functionReply(result: unknown, headers: Record<string, string> | undefined): Json {
+  return headers === undefined ? { response: result ?? null } : { response: result ?? null, setClientRequestHeaders: headers };
 }
 
 /**
