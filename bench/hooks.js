@@ -2,8 +2,9 @@
 // on workerd serve) vs a Fastify 4 server on Node running the same Fireboom mutatingPreResolve hook natively.
 // Same ~1 KB Fireboom body, 16 connections, autocannon as the load generator, loopback only, a warm-up then a
 // timed run for each. Temp data dir; stops both servers by itself.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -21,6 +22,17 @@ export default function (ctx) {
 `;
 
 const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-hooks-"));
+// scripts/start.js rebuilds <its root>/dist; run it from a snapshot of HEAD (git archive) so the bench neither
+// clobbers the dist/ other processes in the checkout use nor picks up half-edited files. BENCH_IN_PLACE=1 runs
+// the checkout's own scripts/start.js instead.
+const appRoot = process.env.BENCH_IN_PLACE === "1" ? root : snapshot();
+
+function snapshot() {
+  const dir = mkdtempSync(join(tmpdir(), "hookflow-bench-app-"));
+  execFileSync("sh", ["-c", `git -C "${root}" archive HEAD | tar -x -C "${dir}"`]);
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
 const servers = [];
 const deadline = setTimeout(() => {
   console.error("bench:hooks: giving up after 150 s");
@@ -31,6 +43,7 @@ async function cleanup() {
   clearTimeout(deadline);
   for (const server of servers) await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  if (appRoot !== root) rmSync(appRoot, { recursive: true, force: true });
 }
 
 /** The Fireboom body of a mutatingPreResolve call (spec vector V3), padded to about 1 KB with input fields. */
@@ -67,16 +80,22 @@ async function waitFor(check, ms, server) {
   }
 }
 
-function load(url, body, duration) {
+function load(url, body, duration, method = "POST") {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: "POST", connections: CONNECTIONS, duration, body, headers: { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" } },
+      { url, method, connections: CONNECTIONS, duration, body, headers: { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" } },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
 }
 
 async function measure(name, url, body) {
+  if (body === undefined) {
+    process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
+    await load(url, undefined, WARMUP_S, "GET");
+    const r = await load(url, undefined, DURATION_S, "GET");
+    return summary(name, r, 0);
+  }
   // One checked request first: a bench of error replies would be meaningless.
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
   const reply = await res.json();
@@ -86,6 +105,10 @@ async function measure(name, url, body) {
   process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
   await load(url, body, WARMUP_S);
   const r = await load(url, body, DURATION_S);
+  return summary(name, r, JSON.stringify(reply).length);
+}
+
+function summary(name, r, replyBytes) {
   return {
     name,
     reqPerSec: r.requests.average,
@@ -96,18 +119,20 @@ async function measure(name, url, body) {
     total: r.requests.total,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
-    replyBytes: JSON.stringify(reply).length,
+    replyBytes,
   };
 }
 
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadBefore = loadAverage();
 try {
   const body = fireboomBody();
 
   // (a) hookflow: node scripts/start.js (builds dist/ and serves it with workerd serve).
   const hfPort = await freePort();
   const token = `bench-${Math.random().toString(36).slice(2)}`;
-  const hookflow = startProcess(process.execPath, [join(root, "scripts/start.js")], {
-    cwd: root,
+  const hookflow = startProcess(process.execPath, [join(appRoot, "scripts/start.js")], {
+    cwd: appRoot,
     env: { ...QUIET_ENV, PORT: String(hfPort), HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ADMIN_TOKEN: token },
   });
   servers.push(hookflow);
@@ -125,6 +150,8 @@ try {
   if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`script upload answered ${uploaded.status} ${await uploaded.text()}`);
   const hookUrl = `${project.fireboomBaseUrl.replace(/\/$/, "")}/operation/Todo/CreateOne/mutatingPreResolve`;
   const a = await measure("hookflow (npm start: workerd serve)", hookUrl, body);
+  // The same runtime without the hook: what Hono + workerd serve alone reach on this machine.
+  const health = await measure("hookflow GET /healthz (no hook, for reference)", `${hf}/healthz`, undefined);
   await hookflow.stop();
 
   // (b) Fastify 4 on Node, the same hook natively.
@@ -134,13 +161,16 @@ try {
   await waitFor(async () => fastify.output.includes("ready"), 20_000, fastify);
   const b = await measure("Fastify 4 on Node (native hook)", `http://127.0.0.1:${fPort}/operation/Todo/CreateOne/mutatingPreResolve`, body);
 
-  console.log(`\nFireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
+  const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  console.log(`\nhookflow ${appRoot === root ? "checkout" : `snapshot of HEAD ${commit}`}; Fireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
   const row = (r) => [r.name, fmt(r.reqPerSec, 4), `${r.p50} ms`, `${r.p99} ms`, `${fmt(r.mean)} ms`, `${r.max} ms`, r.total, r.non2xx, r.errors];
-  console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b)]));
+  console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b), row(health)]));
   const ratio = a.reqPerSec / b.reqPerSec;
   console.log(`\nhookflow / fastify throughput: ${fmt(ratio)}x (goal >= 1.0x: ${ratio >= 1 ? "met" : "NOT met"})`);
   console.log(`hookflow p99: ${a.p99} ms (goal <= 10 ms: ${a.p99 <= 10 ? "met" : "NOT met"}); p99 ratio hookflow/fastify ${fmt(a.p99 / b.p99)}x`);
-  console.log("\n" + JSON.stringify({ hookflow: a, fastify: b }));
+  console.log(`\nmachine: ${cpus().length} x ${cpus()[0]?.model}; load average before ${loadBefore}, after ${loadAverage()}` +
+    (Number(loadBefore.split(" ")[0]) > cpus().length / 2 ? " — the machine was busy: numbers are pessimistic, re-run when it is idle" : ""));
+  console.log("\n" + JSON.stringify({ hookflow: a, fastify: b, healthz: health }));
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -250,6 +250,7 @@ const WORKLOADS = script(
   `
 const doc = { id: 1, title: "hello world", tags: ["a", "b", "c"], user: { id: "u_1", name: "Ada", roles: ["user", "admin"] },
   items: Array.from({ length: 12 }, (_, i) => ({ id: i, name: "item-" + i, done: i % 2 === 0, price: i * 1.25 })) };
+export function spin(n) { for (let i = 0; i < n; i++) {} return n; }
 export function arith(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1000003; return x; }
 export function objects(n) {
   let a = [], total = 0;
@@ -284,7 +285,7 @@ export function regexBig(n) {
 
 async function calibrate(): Promise<unknown> {
   const sandbox = new Sandbox();
-  const names = ["arith", "calls", "objects", "arrays", "strings", "templates", "json", "regex", "regexBig"];
+  const names = ["spin", "arith", "calls", "objects", "arrays", "strings", "templates", "json", "regex", "regexBig"];
   const rows: unknown[] = [];
   const run = async (name: string, n: number) => {
     const t = performance.now();

@@ -30,8 +30,12 @@ export const MAX_LIMITS: Limits = {
 /**
  * How many times QuickJS calls the interrupt handler per millisecond of guest CPU. Deployed Workers freeze
  * Date.now() and performance.now() between I/O, so a deadline check never fires there; counting handler calls
- * is deterministic instead. QuickJS polls every 10,000 branches or calls, so the ratio depends on the code;
- * this one is calibrated with `npm run bench:sandbox` (see docs/performance.md).
+ * is deterministic instead. QuickJS polls every 10,000 branches or calls, so the ratio depends on the code.
+ * Calibrated with `npm run bench:sandbox` inside workerd (docs/performance.md): the densest typical code (tight
+ * arithmetic and call loops) peaked at ~3.0 calls/ms, object/array/string code at 0.3-0.9, regex at ~0.25, and
+ * JSON.parse/stringify or one big native regex at ~0 (native built-ins do not poll; the memory limit backs them
+ * up). 4 (peak + 10%, rounded up) gives typical code at least its cpuMs of real CPU before it is stopped (on the
+ * bench machine; a CPU much faster than it would need a higher value).
  */
 export const INTERRUPTS_PER_CPU_MS = 4;
 
