@@ -52,7 +52,7 @@ functions.post("/function/:name{.+}", async (c) => {
           // Too late for a status code: the error becomes a last GraphQL-style message.
           if (run.found && !run.outcome.ok) await stream.write(jsonFrame({ errors: [{ message: failureMessage(run.outcome) }] }));
         })
-        .catch(() => undefined)
+        .catch((error: unknown) => console.error(`[fireboom ${manifest.project}] ${path}: stream failed`, error))
         .finally(() => stream.close()),
     );
     return new Response(stream.readable, { status: 200, headers: { "Content-Type": "application/json" } });

@@ -24,6 +24,13 @@ async function hookKeyMatches(hookKey: string, expectedHash: string): Promise<bo
   return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
 }
 
+/** Even a failure of hookflow itself answers Fireboom with 500 (not retried) and a string `error`. */
+server.onError((error, c) => {
+  console.error(`[fireboom] ${c.req.method} ${c.req.path} failed`, error);
+  const hook = c.req.path.split("/").pop() ?? "";
+  return c.json({ hook, error: `hookflow failed to run the hook: ${error instanceof Error ? error.message : String(error)}` }, 500);
+});
+
 server.use("/:project/:hookKey/*", async (c, next) => {
   const { project, hookKey } = c.req.param();
   const manifest = PROJECT_NAME_PATTERN.test(project) ? await manifestOf(c.env, project) : undefined;
