@@ -22,10 +22,11 @@ describe("sandbox basics", () => {
 
 describe("compile", () => {
   it("accepts valid modules under every kind of path", async () => {
-    for (const path of ["global/onOriginRequest", "operation/Todo/CreateOne/preResolve", "lib/util", "function/a/b/c"]) {
+    for (const path of ["global/onOriginRequest", "authentication/postLogout", "operation/Todo/CreateOne/preResolve", "lib/util", "function/a/b/c"]) {
       expect(await sandbox.compile(path, "import { x } from '../lib/x';\nexport default () => x"), path).toEqual({ ok: true });
       // This source length with names of 21-23 characters is where QuickJS's compile-only path misreports.
       expect(await sandbox.compile(path, "export default () => null"), path).toEqual({ ok: true });
+      expect(await sandbox.compile(path, "export default () => {}"), path).toEqual({ ok: true });
     }
   });
 });

@@ -45,13 +45,14 @@ export class Sandbox {
   /** Parses a module without running it; a syntax error comes back with its line and column. */
   async compile(path: string, source: string): Promise<CompileOutcome> {
     const engine = await loadEngine();
-    const first = this.compileOnce(engine, path, source);
-    // This QuickJS build sometimes reports a valuable-less "exception" for a module that parses fine, depending
-    // on where the source and name land in memory. A real parse failure is always a SyntaxError object, so such
-    // a result is retried once with a trailing comment, which changes the layout and nothing else.
-    if (first !== "spurious") return first;
-    const second = this.compileOnce(engine, path, `${source}\n//`);
-    return second === "spurious" ? { ok: false, message: "QuickJS could not compile the module", line: 0, column: 0 } : second;
+    // This QuickJS build sometimes reports a value-less "exception" for a module that parses fine, depending on
+    // where the source and name land in memory. A real parse failure is always a SyntaxError object, so such a
+    // result is retried with trailing comments, which change the layout and nothing else.
+    for (const padding of ["", "\n//", "\n// hookflow", "\n//".padEnd(41, "-")]) {
+      const outcome = this.compileOnce(engine, path, source + padding);
+      if (outcome !== "spurious") return outcome;
+    }
+    return { ok: false, message: "QuickJS could not compile the module", line: 0, column: 0 };
   }
 
   private compileOnce(engine: Engine, path: string, source: string): CompileOutcome | "spurious" {
