@@ -80,16 +80,16 @@ async function waitFor(check, ms, server) {
   }
 }
 
-function load(url, body, duration, method = "POST") {
+function load(url, body, duration, method = "POST", connections = CONNECTIONS) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method, connections: CONNECTIONS, duration, body, headers: { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" } },
+      { url, method, connections, duration, body, headers: { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" } },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
 }
 
-async function measure(name, url, body) {
+async function measure(name, url, body, connections = CONNECTIONS) {
   if (body === undefined) {
     process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
     await load(url, undefined, WARMUP_S, "GET");
@@ -103,8 +103,8 @@ async function measure(name, url, body) {
     throw new Error(`${name} answered ${res.status} ${JSON.stringify(reply)}`);
   }
   process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
-  await load(url, body, WARMUP_S);
-  const r = await load(url, body, DURATION_S);
+  await load(url, body, WARMUP_S, "POST", connections);
+  const r = await load(url, body, DURATION_S, "POST", connections);
   return summary(name, r, JSON.stringify(reply).length);
 }
 
@@ -150,6 +150,8 @@ try {
   if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`script upload answered ${uploaded.status} ${await uploaded.text()}`);
   const hookUrl = `${project.fireboomBaseUrl.replace(/\/$/, "")}/operation/Todo/CreateOne/mutatingPreResolve`;
   const a = await measure("hookflow (npm start: workerd serve)", hookUrl, body);
+  // One connection: the service time of one request, without queueing behind 15 others.
+  const single = await measure("hookflow, 1 connection (service time)", hookUrl, body, 1);
   // The same runtime without the hook: what Hono + workerd serve alone reach on this machine.
   const health = await measure("hookflow GET /healthz (no hook, for reference)", `${hf}/healthz`, undefined);
   await hookflow.stop();
@@ -164,13 +166,17 @@ try {
   const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
   console.log(`\nhookflow ${appRoot === root ? "checkout" : `snapshot of HEAD ${commit}`}; Fireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
   const row = (r) => [r.name, fmt(r.reqPerSec, 4), `${r.p50} ms`, `${r.p99} ms`, `${fmt(r.mean)} ms`, `${r.max} ms`, r.total, r.non2xx, r.errors];
-  console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b), row(health)]));
+  console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b), row(single), row(health)]));
   const ratio = a.reqPerSec / b.reqPerSec;
   console.log(`\nhookflow / fastify throughput: ${fmt(ratio)}x (goal >= 1.0x: ${ratio >= 1 ? "met" : "NOT met"})`);
+  console.log(
+    `hookflow service time per request (1 connection, 1 / req/s): ${fmt(1000 / single.reqPerSec)} ms; /healthz at 16 connections: ` +
+      `${fmt(1000 / health.reqPerSec)} ms (autocannon records whole milliseconds, so sub-ms latencies read as 0-1 ms)`,
+  );
   console.log(`hookflow p99: ${a.p99} ms (goal <= 10 ms: ${a.p99 <= 10 ? "met" : "NOT met"}); p99 ratio hookflow/fastify ${fmt(a.p99 / b.p99)}x`);
   console.log(`\nmachine: ${cpus().length} x ${cpus()[0]?.model}; load average before ${loadBefore}, after ${loadAverage()}` +
     (Number(loadBefore.split(" ")[0]) > cpus().length / 2 ? " — the machine was busy: numbers are pessimistic, re-run when it is idle" : ""));
-  console.log("\n" + JSON.stringify({ hookflow: a, fastify: b, healthz: health }));
+  console.log("\n" + JSON.stringify({ hookflow: a, fastify: b, hookflowOneConnection: single, healthz: health }));
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
