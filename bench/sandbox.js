@@ -102,8 +102,9 @@ try {
     ),
   );
   console.log(
-    `\nmax observed on typical code: ${fmt(max)} interrupts/ms → recommended INTERRUPTS_PER_CPU_MS = ${recommended} (max + 10%): ` +
-      `no workload above is stopped before it has used its budget in real CPU ms.`,
+    `\nthis run: max on typical code ${fmt(max)} interrupts/ms → INTERRUPTS_PER_CPU_MS >= ${recommended} (max + 10%, rounded up) ` +
+      `stops none of them before it has used its budget in real CPU ms. Contention only lowers the rate: take the ` +
+      `highest value over several runs (docs/performance.md) before changing sandbox/limits.ts.`,
   );
 
   console.log("\n(f) isolate manifest cache: Durable Object RPC vs cache hit\n");
