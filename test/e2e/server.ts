@@ -20,6 +20,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { jsonRequest, type Reply, type RequestOptions } from "../fixtures/http";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const QUIET_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
@@ -217,39 +218,11 @@ process.once("exit", () => {
   for (const halt of live) void halt();
 });
 
-export interface Reply<T = any> {
-  readonly status: number;
-  readonly body: T;
-  readonly headers: Headers;
-}
+export type { Reply } from "../fixtures/http";
 
 /** One HTTP request to a running server; JSON in and out, a `script` body is sent as application/javascript. */
-export async function request<T = any>(
-  server: Pick<Server, "url" | "adminToken">,
-  method: string,
-  path: string,
-  options: { token?: string | null; json?: unknown; script?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  const token = options.token === undefined ? server.adminToken : options.token;
-  if (token !== null) headers.Authorization = `Bearer ${token}`;
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers["Content-Type"] ??= "application/json";
-    body = JSON.stringify(options.json);
-  } else if (options.script !== undefined) {
-    headers["Content-Type"] ??= "application/javascript";
-    body = options.script;
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text so the assertion shows it
-  }
-  return { status: response.status, body: parsed as T, headers: response.headers };
+export function request<T = any>(server: Pick<Server, "url" | "adminToken">, method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+  return jsonRequest<T>(fetch, method, `${server.url}${path}`, server.adminToken, options);
 }
 
 export interface StubRequest {

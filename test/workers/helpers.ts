@@ -1,40 +1,12 @@
 import { SELF } from "cloudflare:test";
+import { jsonRequest, type Reply, type RequestOptions } from "../fixtures/http";
 
 export const ADMIN = "test-admin-token";
 export const ORIGIN = "https://hookflow.test";
 
-export interface ApiReply<T = any> {
-  readonly status: number;
-  readonly body: T;
-  readonly headers: Headers;
-}
-
-/** One request to the Worker under test, JSON in and out (a string body is sent as a script). */
-export async function api<T = any>(
-  method: string,
-  path: string,
-  options: { token?: string | null; json?: unknown; script?: string; headers?: Record<string, string> } = {},
-): Promise<ApiReply<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  const token = options.token === undefined ? ADMIN : options.token;
-  if (token !== null) headers.Authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers["Content-Type"] ??= "application/json";
-    body = JSON.stringify(options.json);
-  } else if (options.script !== undefined) {
-    headers["Content-Type"] ??= "application/javascript";
-    body = options.script;
-  }
-  const response = await SELF.fetch(`${ORIGIN}${path}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text, the test will say so
-  }
-  return { status: response.status, body: parsed as T, headers: response.headers };
+/** One request to the Worker under test, JSON in and out (a `script` body is sent as application/javascript). */
+export function api<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+  return jsonRequest<T>((url, init) => SELF.fetch(url, init), method, `${ORIGIN}${path}`, ADMIN, options);
 }
 
 let counter = 0;
@@ -48,6 +20,12 @@ export async function newProject(prefix = "p"): Promise<{ project: string; apiKe
 
 export async function upload(project: string, path: string, source: string, token?: string) {
   return api("PUT", `/v1/projects/${project}/scripts/${path}`, { script: source, token });
+}
+
+/** Uploads a script and throws unless it was stored (201) or was already the current version (200). */
+export async function uploadOk(project: string, path: string, source: string): Promise<void> {
+  const reply = await upload(project, path, source);
+  if (reply.status !== 201 && reply.status !== 200) throw new Error(`upload ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
 export async function invoke(project: string, path: string, args: unknown[] = [], extra: Record<string, unknown> = {}) {
