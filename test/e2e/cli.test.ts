@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticationHookResult, FunctionHook, OnRequestHookResult } from "hookflow/fireboom";
+import { CR_GET_ONE, CR_POST, REQUEST_ID, USER } from "../fixtures/fireboom";
 import { ROOT, request, startServer, type Server } from "./server";
 
 declare const process: { execPath: string; env: Record<string, string | undefined> };
@@ -220,17 +221,6 @@ describe("hookflow push", () => {
   });
 
   it("the pushed examples answer the protocol spec's vectors (run through POST /invoke)", async () => {
-    const USER = {
-      provider: "token", providerId: "auth.example.com", userId: "u_1", name: "Alice", email: "alice@example.com",
-      customClaims: { tenant: "t1" }, roles: ["user"], accessToken: { sub: "u_1", iss: "https://auth.example.com/", exp: 1767225600 },
-      rawAccessToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
-    };
-    const RID = "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192";
-    const CR_POST = {
-      method: "POST", requestURI: "/operations/Todo/CreateOne",
-      headers: { Accept: "application/json", Authorization: `Bearer ${USER.rawAccessToken}`, "Content-Type": "application/json", "X-Request-Id": RID },
-    };
-    const CR_GET = { method: "GET", requestURI: "/operations/Todo/GetOne?id=1", headers: { Accept: "application/json", "X-Request-Id": RID } };
     const invoke = async (path: string, ctx: unknown) => {
       const reply = await request(server, "POST", `/v1/projects/${project}/invoke`, { json: { path, args: [ctx] } });
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
@@ -241,28 +231,28 @@ describe("hookflow push", () => {
 
     // V3, V4, V5, V7
     expect(await invoke("operation/Todo/CreateOne/mutatingPreResolve", { user: USER, clientRequest: CR_POST, input: { title: "hello" } })).toEqual({ title: "hello", createdBy: "u_1" });
-    expect(await invoke("operation/Todo/GetOne/mockResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 } })).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "mock" } } });
-    expect(await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 } })).toBeNull();
+    expect(await invoke("operation/Todo/GetOne/mockResolve", { user: USER, clientRequest: CR_GET_ONE, input: { id: 1 } })).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "mock" } } });
+    expect(await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: CR_GET_ONE, input: { id: 1 } })).toBeNull();
     expect(
-      await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: { ...CR_GET, headers: { ...CR_GET.headers, "X-Resolve-In-Hook": "1" } }, input: { id: 1 } }),
+      await invoke("operation/Todo/GetOne/customResolve", { user: USER, clientRequest: { ...CR_GET_ONE, headers: { ...CR_GET_ONE.headers, "X-Resolve-In-Hook": "1" } }, input: { id: 1 } }),
     ).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "from hook" } } });
     expect(
-      await invoke("operation/Todo/GetOne/mutatingPostResolve", { user: USER, clientRequest: CR_GET, input: { id: 1 }, response: { data: { Todo_findFirstTodo: { id: 1, title: "hello" } } } }),
+      await invoke("operation/Todo/GetOne/mutatingPostResolve", { user: USER, clientRequest: CR_GET_ONE, input: { id: 1 }, response: { data: { Todo_findFirstTodo: { id: 1, title: "hello" } } } }),
     ).toEqual({ data: { Todo_findFirstTodo: { id: 1, title: "HELLO" } } });
 
     // V9: the replacement request, body {"title":"hello","priority":1}
     expect(
       await invoke("global/beforeOriginRequest", {
-        request: { method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": RID, "X-Real-Ip": "10.0.0.5:51234" }, originBody: b64('{"title":"hello"}') },
+        request: { method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": REQUEST_ID, "X-Real-Ip": "10.0.0.5:51234" }, originBody: b64('{"title":"hello"}') },
         operationName: "Todo__CreateOne", operationType: "mutation", argsAllowList: ["title"], user: USER,
       }),
-    ).toEqual({ method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": RID }, originBody: "eyJ0aXRsZSI6ImhlbGxvIiwicHJpb3JpdHkiOjF9" });
+    ).toEqual({ method: "POST", requestURI: "/operations/Todo/CreateOne", headers: { "Content-Type": "application/json", "X-Request-Id": REQUEST_ID }, originBody: "eyJ0aXRsZSI6ImhlbGxvIiwicHJpb3JpdHkiOjF9" });
     // V10
     expect(
       await invoke("global/onOriginRequest", {
         request: {
           method: "POST", requestURI: "https://api.example.com/todos",
-          headers: { Accept: "application/json", "Content-Type": "application/json", "X-Request-Id": RID },
+          headers: { Accept: "application/json", "Content-Type": "application/json", "X-Request-Id": REQUEST_ID },
           body: { title: "hello", __wg: { user: USER, clientRequest: { headers: CR_POST.headers } } },
         },
         operationName: "Todo__CreateOne", operationType: "mutation", argsAllowList: ["title"], user: USER, clientRequest: CR_POST,
@@ -301,7 +291,7 @@ describe("hookflow push", () => {
     // V18
     expect(await invoke("upload/minio/avatar/preUpload", { user: USER, file: { name: "cat.png", size: 48213, type: "image/png", provider: "minio" }, meta: { postId: 1 } })).toEqual({ fileKey: "avatars/u_1/cat.png" });
     // V20, V21, V22 (query)
-    expect(await invoke("function/hello", { user: USER, clientRequest: CR_GET, input: { name: "bob" } })).toEqual({ data: { msg: "hello bob" } });
+    expect(await invoke("function/hello", { user: USER, clientRequest: CR_GET_ONE, input: { name: "bob" } })).toEqual({ data: { msg: "hello bob" } });
     expect(
       await invoke("proxy/payNotify", { request: { method: "POST", requestURI: "/operations/proxy/payNotify", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "trade_no=42&sign=abc" } }),
     ).toEqual({ statusCode: 200, headers: { "Content-Type": "text/plain" }, body: "success" });

@@ -5,30 +5,8 @@
  */
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CR_POST, REQUEST_ID, USER, V23_INTERNAL_BODY } from "../fixtures/fireboom";
 import { request, startServer, type Server } from "./server";
-
-const REQUEST_ID = "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192";
-const USER = {
-  provider: "token",
-  providerId: "auth.example.com",
-  userId: "u_1",
-  name: "Alice",
-  email: "alice@example.com",
-  customClaims: { tenant: "t1" },
-  roles: ["user"],
-  accessToken: { sub: "u_1", iss: "https://auth.example.com/", exp: 1767225600 },
-  rawAccessToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
-};
-const CR_POST = {
-  method: "POST",
-  requestURI: "/operations/Todo/CreateOne",
-  headers: {
-    Accept: "application/json",
-    Authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
-    "Content-Type": "application/json",
-    "X-Request-Id": REQUEST_ID,
-  },
-};
 
 interface Recorded {
   method: string;
@@ -88,6 +66,6 @@ describe("V23 hook → Fireboom internal call", () => {
     expect(call.headers["content-type"]).toBe("application/json");
     expect(call.headers["x-request-id"]).toBe(REQUEST_ID);
     expect(call.headers["wg-cycle-counter"]).toBe("1");
-    expect(call.body).toEqual({ input: { id: 1 }, __wg: { clientRequest: CR_POST, user: USER } });
+    expect(call.body).toEqual(V23_INTERNAL_BODY);
   });
 });

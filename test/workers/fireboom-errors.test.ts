@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, newProject, upload } from "./helpers";
+import { parseBody } from "../fixtures/http";
+import { api, newProject, uploadOk } from "./helpers";
 
 /** Failures, routing and the parts of the Fireboom hook server the vectors do not cover. */
 
@@ -14,19 +15,10 @@ let hookKey = "";
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await SELF.fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
   const text = await response.text();
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  return { status: response.status, body: parsed, text };
+  return { status: response.status, body: parseBody(text) as any, text };
 }
 
-async function script(path: string, source: string) {
-  const reply = await upload(project, path, source);
-  if (reply.status !== 201 && reply.status !== 200) throw new Error(`upload ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
-}
+const script = (path: string, source: string) => uploadOk(project, path, source);
 
 beforeAll(async () => {
   const created = await newProject("fbe");

@@ -1,36 +1,36 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { newProject, upload } from "./helpers";
+import {
+  REQUEST_ID,
+  V10_BODY,
+  V10_MODIFY_REPLY,
+  V11_BODY,
+  V11_REPLY,
+  V12_BODY,
+  V12_REPLY,
+  V13_BODY,
+  V14_BODY,
+  V16_BODY,
+  V16_REPLY,
+  V18_BODY,
+  V19_BODY,
+  V20_BODY,
+  V21_BODY,
+  V21_REPLY,
+  V22_BODY,
+  V22_SSE_QUERY,
+  V22_SSE_TEXT,
+  V2_BODY,
+  V4_BODY,
+  V6_BODY,
+  V8_BODY,
+  V9_BODY,
+  V9_MODIFY_REPLY,
+} from "../fixtures/fireboom";
+import { parseBody } from "../fixtures/http";
+import { newProject, uploadOk } from "./helpers";
 
 /** The test vectors V1-V23 of fireboom-hooks.md §7, sent exactly as Fireboom sends them. */
-
-const REQUEST_ID = "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192";
-const USER = {
-  provider: "token",
-  providerId: "auth.example.com",
-  userId: "u_1",
-  name: "Alice",
-  email: "alice@example.com",
-  customClaims: { tenant: "t1" },
-  roles: ["user"],
-  accessToken: { sub: "u_1", iss: "https://auth.example.com/", exp: 1767225600 },
-  rawAccessToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
-};
-const CR_POST = {
-  method: "POST",
-  requestURI: "/operations/Todo/CreateOne",
-  headers: {
-    Accept: "application/json",
-    Authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig",
-    "Content-Type": "application/json",
-    "X-Request-Id": REQUEST_ID,
-  },
-};
-const CR_GET_ONE = {
-  method: "GET",
-  requestURI: "/operations/Todo/GetOne?id=1",
-  headers: { Accept: "application/json", "X-Request-Id": REQUEST_ID },
-};
 
 interface Reply {
   status: number;
@@ -50,21 +50,12 @@ async function send(method: string, url: string, body?: unknown, headers: Record
   }
   const response = await SELF.fetch(url, init);
   const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // a stream or plain text: the test compares the text
-  }
-  return { status: response.status, body: parsed, text, headers: response.headers };
+  return { status: response.status, body: parseBody(text), text, headers: response.headers };
 }
 
 const hook = (path: string, body: unknown) => send("POST", `${base}${path}`, body);
 
-async function script(path: string, source: string, target = project): Promise<void> {
-  const reply = await upload(target, path, source);
-  if (reply.status !== 201 && reply.status !== 200) throw new Error(`upload ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
-}
+const script = (path: string, source: string, target = project) => uploadOk(target, path, source);
 
 beforeAll(async () => {
   const created = await newProject("fbv");
@@ -91,8 +82,6 @@ describe("V1 health", () => {
 });
 
 describe("operation hooks", () => {
-  const V2_BODY = { __wg: { user: USER, clientRequest: CR_POST }, input: { title: "hello" }, cycleCounter: 1 };
-
   it("V2 preResolve OK", async () => {
     await script(
       "operation/Todo/CreateOne/preResolve",
@@ -125,8 +114,6 @@ describe("operation hooks", () => {
     expect(reply.body).toEqual({ op: "Todo/CreateOne", hook: "mutatingPreResolve", input: { title: "hello", createdBy: "u_1" } });
   });
 
-  const V4_BODY = { __wg: { user: USER, clientRequest: CR_GET_ONE }, input: { id: 1 }, cycleCounter: 1 };
-
   it("V4 mockResolve", async () => {
     await script("operation/Todo/GetOne/mockResolve", `export default (ctx) => ({ data: { Todo_findFirstTodo: { id: ctx.input.id, title: "mock" } } })`);
     const reply = await hook("/operation/Todo/GetOne/mockResolve", V4_BODY);
@@ -149,8 +136,6 @@ describe("operation hooks", () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ op: "Todo/GetOne", hook: "customResolve", response: { data: { Todo_findFirstTodo: { id: 1, title: "from hook" } } } });
   });
-
-  const V6_BODY = { ...V4_BODY, response: { data: { Todo_findFirstTodo: { id: 1, title: "hello" } } } };
 
   it("V6 postResolve", async () => {
     await script(
@@ -183,36 +168,13 @@ describe("operation hooks", () => {
         if (JSON.stringify(ctx.input) !== "{}" || ctx.operation.name !== "Chat__OnMessage") throw new Error("bad input");
       }`,
     );
-    const reply = await hook("/operation/Chat/OnMessage/postResolve", {
-      __wg: {
-        clientRequest: {
-          method: "GET",
-          requestURI: "/operations/Chat/OnMessage?wg_sse",
-          headers: { Accept: "text/event-stream", "X-Request-Id": REQUEST_ID },
-        },
-      },
-      canceled: true,
-      cycleCounter: 1,
-    });
+    const reply = await hook("/operation/Chat/OnMessage/postResolve", V8_BODY);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ op: "Chat/OnMessage", hook: "postResolve" });
   });
 });
 
 describe("global hooks", () => {
-  const V9_BODY = {
-    request: {
-      method: "POST",
-      requestURI: "/operations/Todo/CreateOne",
-      headers: { "Content-Type": "application/json", "X-Request-Id": REQUEST_ID, "X-Real-Ip": "10.0.0.5:51234" },
-      originBody: "eyJ0aXRsZSI6ImhlbGxvIn0=",
-    },
-    operationName: "Todo__CreateOne",
-    operationType: "mutation",
-    argsAllowList: ["title"],
-    __wg: { user: USER },
-  };
-
   it("V9 beforeOriginRequest skip", async () => {
     await script("global/beforeOriginRequest", "export default () => undefined");
     const reply = await hook("/global/httpTransport/beforeOriginRequest", V9_BODY);
@@ -231,34 +193,8 @@ describe("global hooks", () => {
     );
     const reply = await hook("/global/httpTransport/beforeOriginRequest", V9_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      op: "Todo__CreateOne",
-      hook: "beforeOriginRequest",
-      response: {
-        skip: false,
-        cancel: false,
-        request: {
-          method: "POST",
-          requestURI: "/operations/Todo/CreateOne",
-          headers: { "Content-Type": "application/json", "X-Request-Id": REQUEST_ID },
-          originBody: "eyJ0aXRsZSI6ImhlbGxvIiwicHJpb3JpdHkiOjF9",
-        },
-      },
-    });
+    expect(reply.body).toEqual(V9_MODIFY_REPLY);
   });
-
-  const V10_BODY = {
-    request: {
-      method: "POST",
-      requestURI: "https://api.example.com/todos",
-      headers: { Accept: "application/json", "Content-Type": "application/json", "X-Request-Id": REQUEST_ID },
-      body: { title: "hello", __wg: { user: USER, clientRequest: { headers: CR_POST.headers } } },
-    },
-    operationName: "Todo__CreateOne",
-    operationType: "mutation",
-    argsAllowList: ["title"],
-    __wg: { user: USER, clientRequest: CR_POST },
-  };
 
   it("V10 onOriginRequest modify", async () => {
     await script(
@@ -272,20 +208,7 @@ describe("global hooks", () => {
     );
     const reply = await hook("/global/httpTransport/onOriginRequest", V10_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      op: "Todo__CreateOne",
-      hook: "onOriginRequest",
-      response: {
-        skip: false,
-        cancel: false,
-        request: {
-          method: "POST",
-          requestURI: "https://api.example.com/todos",
-          headers: { Accept: "application/json", "Content-Type": "application/json", "X-Tenant": "t1" },
-          body: { title: "hello" },
-        },
-      },
-    });
+    expect(reply.body).toEqual(V10_MODIFY_REPLY);
   });
 
   it("V10 onOriginRequest cancel, and {skip: true} skips", async () => {
@@ -307,36 +230,9 @@ describe("global hooks", () => {
         body: { ...ctx.response.body, title: ctx.response.body.title.toUpperCase() },
       })`,
     );
-    const reply = await hook("/global/httpTransport/onOriginResponse", {
-      response: {
-        statusCode: 200,
-        status: "200 OK",
-        method: "POST",
-        requestURI: "https://api.example.com/todos",
-        headers: { "Content-Type": "application/json; charset=utf-8" },
-        body: { id: 1, title: "hello" },
-      },
-      operationName: "Todo__CreateOne",
-      operationType: "mutation",
-      __wg: { user: USER, clientRequest: CR_POST },
-    });
+    const reply = await hook("/global/httpTransport/onOriginResponse", V11_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      op: "Todo__CreateOne",
-      hook: "onOriginResponse",
-      response: {
-        skip: false,
-        cancel: false,
-        response: {
-          statusCode: 200,
-          status: "200 OK",
-          method: "POST",
-          requestURI: "https://api.example.com/todos",
-          headers: { "Content-Type": "application/json" },
-          body: { id: 1, title: "HELLO" },
-        },
-      },
-    });
+    expect(reply.body).toEqual(V11_REPLY);
   });
 
   it("V12 afterOriginResponse", async () => {
@@ -348,36 +244,9 @@ describe("global hooks", () => {
         return { ...ctx.response, headers: { "Content-Type": "application/json" }, originBody: btoa(JSON.stringify(body)) };
       }`,
     );
-    const reply = await hook("/global/httpTransport/afterOriginResponse", {
-      response: {
-        statusCode: 200,
-        status: "OK",
-        method: "GET",
-        requestURI: "/operations/Todo/GetOne?id=1",
-        headers: { "Content-Type": "application/json", ETag: 'W/"1234567890"' },
-        originBody: "eyJkYXRhIjp7IlRvZG9fZmluZEZpcnN0VG9kbyI6eyJpZCI6MSwidGl0bGUiOiJoZWxsbyJ9fX0=",
-      },
-      operationName: "Todo__GetOne",
-      operationType: "query",
-      __wg: { user: USER },
-    });
+    const reply = await hook("/global/httpTransport/afterOriginResponse", V12_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      op: "Todo__GetOne",
-      hook: "afterOriginResponse",
-      response: {
-        skip: false,
-        cancel: false,
-        response: {
-          statusCode: 200,
-          status: "OK",
-          method: "GET",
-          requestURI: "/operations/Todo/GetOne?id=1",
-          headers: { "Content-Type": "application/json" },
-          originBody: "eyJkYXRhIjp7IlRvZG9fZmluZEZpcnN0VG9kbyI6eyJpZCI6MSwidGl0bGUiOiJIRUxMTyJ9fX0=",
-        },
-      },
-    });
+    expect(reply.body).toEqual(V12_REPLY);
   });
 
   it("V13 onConnectionInit", async () => {
@@ -388,22 +257,13 @@ describe("global hooks", () => {
         return { authToken: "abc" };
       }`,
     );
-    const reply = await hook("/global/wsTransport/onConnectionInit", {
-      dataSourceId: "chatws",
-      request: { method: "", requestURI: "wss://chat.example.com/graphql", headers: { "Sec-Websocket-Protocol": "graphql-transport-ws" } },
-      __wg: { user: USER },
-    });
+    const reply = await hook("/global/wsTransport/onConnectionInit", V13_BODY);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ hook: "onConnectionInit", response: { payload: { authToken: "abc" } } });
   });
 });
 
 describe("authentication hooks", () => {
-  const V14_BODY = { __wg: { user: USER }, access_token: { sub: "u_1", iss: "https://auth.example.com/", exp: 1767225600 } };
-  const V16_BODY = {
-    __wg: { user: { provider: "oidc", providerId: "keycloak", userId: "u_1", email: "alice@example.com", roles: ["user"], etag: 'W/"987"', fromCookie: true } },
-  };
-
   it("V14 postAuthentication", async () => {
     await script("authentication/postAuthentication", `export default (ctx) => { if (ctx.accessToken.sub !== ctx.user.userId) throw new Error("mismatch"); }`);
     const reply = await hook("/authentication/postAuthentication", V14_BODY);
@@ -449,10 +309,7 @@ describe("authentication hooks", () => {
     );
     const reply = await hook("/authentication/revalidateAuthentication", V16_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      hook: "revalidateAuthentication",
-      response: { status: "ok", user: { provider: "oidc", providerId: "keycloak", userId: "u_1", email: "alice@example.com", roles: ["admin"] } },
-    });
+    expect(reply.body).toEqual(V16_REPLY);
   });
 
   it("V17 postLogout", async () => {
@@ -464,8 +321,6 @@ describe("authentication hooks", () => {
 });
 
 describe("upload hooks", () => {
-  const V18_BODY = { __wg: { user: USER }, file: { name: "cat.png", size: 48213, type: "image/png", provider: "minio" }, meta: { postId: 1 } };
-
   it("V18 preUpload", async () => {
     await script(
       "upload/minio/avatar/preUpload",
@@ -487,27 +342,13 @@ describe("upload hooks", () => {
       "upload/minio/avatar/postUpload",
       `export default (ctx) => { if (ctx.error.message !== "bucket not reachable" || ctx.meta.postId !== 1) throw new Error("bad ctx"); }`,
     );
-    const reply = await hook("/upload/minio/avatar/postUpload", {
-      __wg: { user: USER },
-      file: { name: "avatars/u_1/cat.png", size: -1, type: "image/png", provider: "minio" },
-      meta: { postId: 1 },
-      error: { name: "UploadError", message: "bucket not reachable" },
-    });
+    const reply = await hook("/upload/minio/avatar/postUpload", V19_BODY);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({});
   });
 });
 
 describe("functions, proxies, customized GraphQL", () => {
-  const V20_BODY = {
-    __wg: {
-      user: USER,
-      clientRequest: { method: "GET", requestURI: "/operations/function/hello?name=bob", headers: { Accept: "application/json", "X-Request-Id": REQUEST_ID } },
-    },
-    input: { name: "bob" },
-    cycleCounter: 1,
-  };
-
   it("V20 function (query)", async () => {
     await script("function/hello", "export default async (ctx) => ({ data: { msg: `hello ${ctx.input.name}` } })");
     const reply = await hook("/function/hello", V20_BODY);
@@ -531,33 +372,9 @@ describe("functions, proxies, customized GraphQL", () => {
         return { statusCode: 200, headers: { "Content-Type": "text/plain" }, body: "success" };
       }`,
     );
-    const reply = await hook("/proxy/payNotify", {
-      request: {
-        method: "POST",
-        requestURI: "/operations/proxy/payNotify",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Request-Id": REQUEST_ID },
-        originBody: "dHJhZGVfbm89NDImc2lnbj1hYmM=",
-      },
-      operationName: "proxy__payNotify",
-      operationType: "MUTATION",
-      argsAllowList: null,
-    });
+    const reply = await hook("/proxy/payNotify", V21_BODY);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
-      hook: "proxy",
-      response: {
-        skip: false,
-        cancel: false,
-        response: {
-          statusCode: 200,
-          status: "OK",
-          method: "POST",
-          requestURI: "/operations/proxy/payNotify",
-          headers: { "Content-Type": "text/plain" },
-          originBody: "c3VjY2Vzcw==",
-        },
-      },
-    });
+    expect(reply.body).toEqual(V21_REPLY);
   });
 
   const CUSTOMIZE = `
@@ -570,20 +387,16 @@ describe("functions, proxies, customized GraphQL", () => {
 
   it("V22 customize GraphQL (POST)", async () => {
     await script("customize/chat", CUSTOMIZE);
-    const reply = await hook("/gqls/chat/graphql", {
-      query: "query($a: Int!){message(id: $a){id text}}",
-      variables: { a: 1 },
-      __wg: { user: USER, clientRequest: { headers: CR_POST.headers } },
-    });
+    const reply = await hook("/gqls/chat/graphql", V22_BODY);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ data: { message: { id: 1, text: "hi" } } });
   });
 
   it("V22 customize GraphQL subscription (GET, SSE)", async () => {
     await script("customize/chat", CUSTOMIZE);
-    const reply = await send("GET", `${base}/gqls/chat/graphql?query=subscription%7BonMessage%7Bid%20text%7D%7D`, undefined, { Accept: "text/event-stream" });
+    const reply = await send("GET", `${base}/gqls/chat/graphql${V22_SSE_QUERY}`, undefined, { Accept: "text/event-stream" });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("Content-Type")).toBe("text/event-stream");
-    expect(reply.text).toBe('data: {"data":{"onMessage":{"id":2,"text":"yo"}}}\n\nevent: complete\n\n');
+    expect(reply.text).toBe(V22_SSE_TEXT);
   });
 });
