@@ -1,3 +1,4 @@
+import { revive, type ArgsLayout } from "./lazy-args";
 import type { Limits } from "./limits";
 import type { HostCall, LogEntry } from "./types";
 
@@ -15,7 +16,16 @@ export class CallState {
     readonly limits: Limits,
     readonly hostCalls: Readonly<Record<string, HostCall>>,
     readonly implicitHosts: readonly string[],
+    /** The call's arguments as the guest reads them. */
+    readonly args: ArgsLayout,
+    /** The key of this call's result markers. */
+    readonly markerKey: string,
   ) {}
+
+  /** JSON from the guest (a result, streamed items, host call arguments), with markers swapped for the arguments they name. */
+  parseGuestJson(json: string): { value: unknown; jsonChars: number } {
+    return revive(json, this.markerKey, this.args);
+  }
 
   log(level: LogEntry["level"], message: string): void {
     if (this.logBytes + message.length > this.limits.logBytes) {

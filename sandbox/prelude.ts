@@ -282,14 +282,94 @@ export const PRELUDE_SOURCE = /* js */ `
   }
   defineGlobal("structuredClone", (value) => cloneValue(value, new Map()));
 
-  // ---- the call helpers the host uses (not reachable from scripts) ----------------------------------------
-  function deepFreeze(value) {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-      Object.freeze(value);
-      for (const key of Object.keys(value)) deepFreeze(value[key]);
-    }
-    return value;
+  // ---- read-only views of a call's arguments (the host side is ../lazy-args.ts) ----------------------------
+  // Each object or array of the arguments is a Proxy over a target that stays empty until the script first
+  // touches it; then its level is parsed from the call's text, its nested objects become views in turn, and the
+  // target is frozen. Writes throw TypeError. The Proxy's handler is the view's own record (its traps come from
+  // the shared prototype), so a view costs three small objects; it keeps its text, so one kept past its call
+  // still reads the data it was made from.
+  let serializingCall; // set while the run helper serializes a result, so views of that call become markers
+  let markerKey = "";
+  const refuse = () => { throw new TypeError("the arguments are read-only"); };
+  const viewTraps = {
+    fill(target) {
+      const text = this.text;
+      if (text === undefined) return target;
+      this.text = undefined;
+      const items = JSON.parse(text.slice(this.start, this.end));
+      const call = this.call;
+      // kind 0: an object level, as [key, value, ...] with references or as a plain object; kind 1: an array
+      // level with references; kind 2: a plain array. Containers inside a plain level are flat: freezing them is
+      // enough. A reference is [start, end, kind].
+      const plain = this.kind === 2 || !Array.isArray(items);
+      const member = (item) =>
+        item === null || typeof item !== "object" ? item
+        : plain ? Object.freeze(item)
+        : view(text, item[0], item[1], item[2], call);
+      if (Array.isArray(target)) {
+        for (let i = 0; i < items.length; i++) target[i] = member(items[i]);
+      } else if (plain) {
+        for (const key of Object.keys(items)) define(target, key, member(items[key]));
+      } else {
+        for (let i = 0; i < items.length; i += 2) define(target, items[i], member(items[i + 1]));
+      }
+      return Object.freeze(target);
+    },
+    get(target, key) {
+      if (key === "toJSON" && serializingCall !== undefined && serializingCall === this.call) {
+        const marker = { [markerKey]: this.start };
+        return () => marker;
+      }
+      return this.fill(target)[key];
+    },
+    has(target, key) { return key in this.fill(target); },
+    ownKeys(target) { return Reflect.ownKeys(this.fill(target)); },
+    getOwnPropertyDescriptor(target, key) { return Reflect.getOwnPropertyDescriptor(this.fill(target), key); },
+    getPrototypeOf(target) { return Reflect.getPrototypeOf(this.fill(target)); },
+    isExtensible(target) { return Reflect.isExtensible(this.fill(target)); },
+    preventExtensions(target) { return Reflect.preventExtensions(this.fill(target)); },
+    set: refuse,
+    defineProperty: refuse,
+    deleteProperty: refuse,
+    setPrototypeOf: refuse,
+  };
+  function view(text, start, end, kind, call) {
+    return new Proxy(kind === 0 ? {} : [], { __proto__: viewTraps, text, start, end, kind, call });
   }
+  function define(target, key, value) {
+    if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    else target[key] = value;
+  }
+
+  // A script's own JSON.stringify never turns views into markers, even when it runs inside the helper's.
+  const nativeStringify = JSON.stringify;
+  Object.defineProperty(JSON, "stringify", {
+    value: function stringify(value, replacer, space) {
+      const outer = serializingCall;
+      serializingCall = undefined;
+      try {
+        return nativeStringify(value, replacer, space);
+      } finally {
+        serializingCall = outer;
+      }
+    },
+    writable: true, enumerable: false, configurable: true,
+  });
+  function serialize(value, call, what, maxResultChars) {
+    serializingCall = call;
+    let json;
+    try {
+      json = nativeStringify(value);
+    } finally {
+      serializingCall = undefined;
+    }
+    if (json !== undefined && json.length > maxResultChars) {
+      throw new ResultTooLarge(what + " is " + json.length + " characters of JSON; the limit is " + maxResultChars);
+    }
+    return json;
+  }
+
+  // ---- the call helpers the host uses (not reachable from scripts) ----------------------------------------
   function exportOf(namespace, name) {
     let target = namespace;
     let holder = undefined;
@@ -305,33 +385,36 @@ export const PRELUDE_SOURCE = /* js */ `
   }
   class ResultTooLarge extends Error {}
   Object.defineProperty(ResultTooLarge.prototype, "name", { value: "ResultTooLarge" });
-  async function run(namespace, name, argsJson, decorate, maxResultChars) {
+  const isThenable = (value) => value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function";
+  // Runs one call: returns the result's JSON (views of this call's arguments as markers under \`marker\`), or a
+  // promise of it when the export is async. \`text\`/\`start\`/\`end\`/\`kind\` locate the arguments' root level.
+  function run(namespace, name, text, start, end, kind, marker, decorate, maxResultChars) {
     const [fn, self] = exportOf(namespace, name);
-    let args = deepFreeze(JSON.parse(argsJson));
+    const call = {};
+    markerKey = marker;
+    let args = view(text, start, end, kind, call);
     if (decorate) args = decorate(args, host);
-    const result = await fn.apply(self, args);
-    if (result !== null && typeof result === "object" && typeof result[Symbol.asyncIterator] === "function") {
-      // Streaming: a caller that provides the host call "emit" gets each item as it is produced. "emit" takes
-      // a JSON array of items; the empty array first asks whether the caller streams at all (no "emit" throws).
-      let probe;
-      try { probe = host("call", "emit", "[]"); } catch { probe = undefined; }
-      if (probe !== undefined) {
-        await probe;
-        for await (const item of result) {
-          const itemJson = JSON.stringify(item === undefined ? null : item);
-          if (itemJson.length > maxResultChars) {
-            throw new ResultTooLarge("an item is " + itemJson.length + " characters of JSON; the limit is " + maxResultChars);
-          }
-          await host("call", "emit", "[" + itemJson + "]");
-        }
-        return undefined;
+    const finish = (result) => {
+      markerKey = marker;
+      if (result !== null && typeof result === "object" && typeof result[Symbol.asyncIterator] === "function") {
+        return stream(result, call, maxResultChars);
       }
+      return serialize(result, call, "the result", maxResultChars);
+    };
+    const result = fn.apply(self, args);
+    return isThenable(result) ? Promise.resolve(result).then(finish) : finish(result);
+  }
+  // Streaming: a caller that provides the host call "emit" gets each item as it is produced. "emit" takes a JSON
+  // array of items; the empty array first asks whether the caller streams at all (no "emit" throws).
+  async function stream(result, call, maxResultChars) {
+    let probe;
+    try { probe = host("call", "emit", "[]"); } catch { probe = undefined; }
+    if (probe === undefined) return serialize(result, call, "the result", maxResultChars);
+    await probe;
+    for await (const item of result) {
+      await host("call", "emit", "[" + serialize(item === undefined ? null : item, call, "an item", maxResultChars) + "]");
     }
-    const json = JSON.stringify(result);
-    if (json !== undefined && json.length > maxResultChars) {
-      throw new ResultTooLarge("the result is " + json.length + " characters of JSON; the limit is " + maxResultChars);
-    }
-    return json;
+    return undefined;
   }
   const permissionsOf = (namespace) => {
     const net = namespace.permissions && namespace.permissions.net;

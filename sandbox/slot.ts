@@ -3,6 +3,8 @@ import { createBridge } from "./bridge";
 import { CallState } from "./call-state";
 import type { Engine } from "./engine";
 import { resolveImport } from "./imports";
+import { newGuestString } from "./guest-string";
+import { ArgsTooDeep, layOutArgs, type ArgsLayout } from "./lazy-args";
 import { INTERRUPTS_PER_CPU_MS } from "./limits";
 import { PRELUDE_SOURCE } from "./prelude";
 import type { InvokeOutcome, InvokeRequest, Libraries, SandboxError, ScriptVersion } from "./types";
@@ -48,6 +50,9 @@ export class Slot {
   private memoryLimit = 0;
   private heapBaseline = 0;
   private breach: Breach | undefined;
+  /** Makes each call's result markers unguessable by data (see lazy-args.ts). */
+  private readonly markerPrefix = crypto.randomUUID();
+  private calls = 0;
   private importProblem: string | undefined;
   /** Set when a breach or a trap makes this slot unfit for another call. */
   retired = false;
@@ -121,7 +126,14 @@ export class Slot {
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
-    const call = new CallState(request.limits, request.hostCalls ?? {}, request.implicitHosts ?? []);
+    let args: ArgsLayout;
+    try {
+      args = layOutArgs(request.args);
+    } catch (error) {
+      if (!(error instanceof ArgsTooDeep)) throw error;
+      return { ok: false, error: { code: "stack_overflow", message: error.message }, logs: [], usage: { cpuMs: 0, memoryBytes: 0 } };
+    }
+    const call = new CallState(request.limits, request.hostCalls ?? {}, request.implicitHosts ?? [], args, `hookflow:${this.markerPrefix}:${++this.calls}`);
     this.call = call;
     this.interrupts = 0;
     this.breach = undefined;
@@ -134,16 +146,17 @@ export class Slot {
     try {
       const module = await this.load(request.script);
       call.allowedHosts = module.netPermissions;
-      const json = await this.callExport(module, request);
+      const json = await this.callExport(module, request, call);
       // Native built-ins (Array.prototype.fill, ...) allocate without polling the interrupt handler; a call that
       // polled or grew the heap is measured once more before its result counts.
       if ((this.interrupts > 0 || this.heapGrowth() > 0) && this.heapUsed() > this.memoryLimit) this.breach = "memory";
       if (this.breach) throw { thrown: { name: "InternalError", message: "interrupted" } } satisfies GuestFailure;
-      const resultBytes = json === undefined ? 0 : new TextEncoder().encode(json).byteLength;
+      const result = json === undefined ? { value: null, jsonChars: 0 } : call.parseGuestJson(json);
+      const resultBytes = jsonBytes(result.jsonChars, request.limits.resultBytes, () => JSON.stringify(result.value));
       if (resultBytes > request.limits.resultBytes) {
         return this.failure(call, request, { code: "result_too_large", message: `the result is ${resultBytes} bytes of JSON; the limit is ${request.limits.resultBytes}` });
       }
-      return { ok: true, result: json === undefined ? null : JSON.parse(json), logs: call.finalLogs(), usage: this.usage(request) };
+      return { ok: true, result: result.value, logs: call.finalLogs(), usage: this.usage(request) };
     } catch (error) {
       return this.failure(call, request, this.classify(error, request));
     } finally {
@@ -196,13 +209,17 @@ export class Slot {
     return handle;
   }
 
-  private async callExport(module: LoadedModule, request: InvokeRequest): Promise<string | undefined> {
+  private async callExport(module: LoadedModule, request: InvokeRequest, call: CallState): Promise<string | undefined> {
     const ctx = this.context;
     const pending = Scope.withScope((scope) => {
       const args = [
         module.namespace,
         scope.manage(ctx.newString(request.exportName ?? "default")),
-        scope.manage(ctx.newString(JSON.stringify(request.args))),
+        scope.manage(newGuestString(ctx, call.args.text)),
+        scope.manage(ctx.newNumber(call.args.root.start)),
+        scope.manage(ctx.newNumber(call.args.root.end)),
+        scope.manage(ctx.newNumber(call.args.root.kind)),
+        scope.manage(ctx.newString(call.markerKey)),
         request.decorate === undefined ? ctx.undefined : this.decorator(request.decorate),
         scope.manage(ctx.newNumber(request.limits.resultBytes)),
       ];
@@ -285,4 +302,12 @@ export class Slot {
     if (/out of memory/i.test(message)) return memoryExceeded;
     return { code: "sandbox_crashed", message: `the sandbox crashed: ${message}` };
   }
+}
+
+/**
+ * The UTF-8 size of a JSON text of `chars` UTF-16 units, encoding it only when that decides against `limit`:
+ * the size is at least `chars` and at most three times as many.
+ */
+function jsonBytes(chars: number, limit: number, text: () => string): number {
+  return chars * 3 <= limit ? chars : new TextEncoder().encode(text()).byteLength;
 }
