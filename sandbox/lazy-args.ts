@@ -136,15 +136,23 @@ function member(value: unknown, key: string | number, layout: Layout, depth: num
  * Returns the value and the length of its full JSON (a marker counts as the JSON of what it stands for).
  */
 export function revive(json: string, markerKey: string, layout: ArgsLayout): { value: unknown; jsonChars: number } {
-  if (!json.includes(JSON.stringify(markerKey).slice(1, -1))) return { value: JSON.parse(json), jsonChars: json.length };
-  let jsonChars = json.length;
-  const value: unknown = JSON.parse(json, (_key, member: unknown) => {
-    if (member === null || typeof member !== "object" || !Object.hasOwn(member, markerKey)) return member;
-    const start = (member as Record<string, unknown>)[markerKey];
-    if (typeof start !== "number" || !layout.levels.has(start)) return member;
-    const level = layout.levels.get(start);
-    jsonChars += JSON.stringify(level).length - JSON.stringify(member).length;
-    return level;
-  });
-  return { value, jsonChars };
+  const value: unknown = JSON.parse(json);
+  if (!json.includes(JSON.stringify(markerKey).slice(1, -1))) return { value, jsonChars: json.length };
+  // A walk of the parsed value, not a JSON.parse reviver: V8 calls a reviver for every member, several times slower.
+  const state = { jsonChars: json.length };
+  const swap = (member: unknown): unknown => {
+    if (member === null || typeof member !== "object") return member;
+    if (Object.hasOwn(member, markerKey)) {
+      const start = (member as Record<string, unknown>)[markerKey];
+      if (typeof start === "number" && layout.levels.has(start)) {
+        const level = layout.levels.get(start);
+        state.jsonChars += JSON.stringify(level).length - JSON.stringify(member).length;
+        return level;
+      }
+    }
+    const container = member as Record<string, unknown>;
+    for (const key of Object.keys(container)) container[key] = swap(container[key]);
+    return member;
+  };
+  return { value: swap(value), jsonChars: state.jsonChars };
 }
