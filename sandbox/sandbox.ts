@@ -6,8 +6,9 @@ export interface SandboxOptions {
   /** Idle runtimes kept warm across all projects; the least recently used project's go first. */
   readonly maxIdleSlots?: number;
   /**
-   * Guest functions `(frozenArgs, host) => args` that turn a call's JSON arguments into what a script sees,
-   * e.g. a Fireboom `ctx` with `log` and `internalClient`. Named by InvokeRequest.decorate.
+   * Guest expressions evaluating to functions `(args, host) => args` that turn a call's read-only arguments into
+   * what a script sees, e.g. a Fireboom `ctx` with `log` and `internalClient`. Named by InvokeRequest.decorate;
+   * evaluated once per runtime.
    */
   readonly decorators?: Readonly<Record<string, string>>;
 }

@@ -26,10 +26,10 @@ export interface InvokeRequest {
   readonly libraries?: Libraries;
   /** Export name, or a dotted path into it (`default.run`). */
   readonly exportName?: string;
-  /** JSON values; the script receives a deeply frozen copy. */
+  /** JSON values; the script reads them through lazy read-only views (lazy-args.ts) and never changes them. */
   readonly args: readonly unknown[];
   readonly limits: Limits;
-  /** Name of a decorator registered with the Sandbox that turns the frozen args into what the script sees. */
+  /** Name of a decorator registered with the Sandbox that turns the read-only args into what the script sees. */
   readonly decorate?: string;
   readonly hostCalls?: Readonly<Record<string, HostCall>>;
   /** Hosts reachable by fetch besides the script's own `permissions.net`. */

@@ -59,7 +59,7 @@ export async function runHook(run: HookRun): Promise<HookOutcome> {
   const outcome = await sandbox.invoke({
     project: run.manifest.project,
     ...loaded,
-    args: [{ ctx: run.ctx, headers: run.headers === true }],
+    args: [run.ctx, run.headers === true],
     decorate: FIREBOOM_CTX_DECORATOR,
     hostCalls,
     implicitHosts: internalHost(internalUrl),
