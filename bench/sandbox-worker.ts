@@ -7,6 +7,7 @@ import { Sandbox, DEFAULT_LIMITS, type Limits } from "../sandbox";
 import { INTERRUPTS_PER_CPU_MS } from "../sandbox/limits";
 import { manifestOf } from "../worker/project-cache";
 import { registryOf, type Bindings } from "../worker/env";
+import { FIREBOOM_CTX_DECORATOR, FIREBOOM_CTX_SOURCE } from "../worker/fireboom/context";
 
 export { ProjectRegistry } from "../durable/project-registry";
 
@@ -90,19 +91,27 @@ function clockResolution(): { resolutionMs: number; advances: boolean } {
 
 const HOOK = script("operation/Todo/CreateOne/mutatingPreResolve", `export default function (ctx) { return { ...ctx.input, createdBy: ctx.__wg.user.userId }; }`);
 
+/** What the Fireboom route passes for a mutatingPreResolve: ctx built from the payload, and the headers flag. */
+function fireboomArgs(body: ReturnType<typeof payload>): unknown[] {
+  const wg = body.__wg as { user: unknown; clientRequest: unknown };
+  return [{ user: wg.user, clientRequest: wg.clientRequest, input: body.input, operation: { path: "Todo/CreateOne", name: "Todo__CreateOne" }, cycleCounter: 1 }, true];
+}
+const FIREBOOM_HOOK = script("operation/Todo/CreateOne/mutatingPreResolve", `export default function (ctx) { return { ...ctx.input, createdBy: ctx.user.userId }; }`);
+
 async function warmCall(): Promise<unknown> {
-  const sandbox = new Sandbox();
+  const sandbox = new Sandbox({ decorators: { [FIREBOOM_CTX_DECORATOR]: FIREBOOM_CTX_SOURCE } });
   const body = payload(1024);
   const request = { project: "warm", script: HOOK, args: [body], limits: DEFAULT_LIMITS };
+  const fireboom = { project: "warm-fireboom", script: FIREBOOM_HOOK, args: fireboomArgs(body), decorate: FIREBOOM_CTX_DECORATOR, limits: DEFAULT_LIMITS };
   const first = await sandbox.invoke(request);
   if (!first.ok) throw new Error(JSON.stringify(first.error));
   const outBytes = JSON.stringify(first.result).length;
-  for (let i = 0; i < 500; i++) await sandbox.invoke(request);
   const tinyRequest = { project: "warm-tiny", script: HOOK, args: [{ __wg: { user: { userId: "u_1" } }, input: { title: "hello" } }], limits: DEFAULT_LIMITS };
-  for (let i = 0; i < 500; i++) await sandbox.invoke(tinyRequest);
+  for (const r of [request, fireboom, tinyRequest]) for (let i = 0; i < 500; i++) await sandbox.invoke(r);
   const tiny = await batches(100, 100, () => sandbox.invoke(tinyRequest));
   const kb = await batches(100, 50, () => sandbox.invoke(request));
-  return { inBytes: JSON.stringify(body).length, outBytes, ...kb, tiny };
+  const viaFireboom = await batches(100, 50, () => sandbox.invoke(fireboom));
+  return { inBytes: JSON.stringify(body).length, outBytes, ...kb, tiny, fireboom: viaFireboom };
 }
 
 function moduleOf(bytes: number): string {
@@ -143,14 +152,12 @@ async function fresh(): Promise<unknown> {
 }
 
 /**
- * Guest code comparing the two ways of making a call's input read-only. Both start from the JSON text (as the
- * host hands it over), parse it, protect it, and read a few fields. `plain` is the unprotected baseline.
+ * Session 1's design, for comparison with the lazy views the sandbox uses now: the arguments cross as one JSON
+ * text, which the guest parses and deep-freezes up front, and the result crosses back as JSON text.
  */
-const READONLY = script(
-  "function/readonly",
+const FROZEN_COPY = script(
+  "function/frozen-copy",
   `
-let text = "";
-export function setInput(s) { text = s; return s.length; }
 function deepFreeze(value) {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -158,88 +165,39 @@ function deepFreeze(value) {
   }
   return value;
 }
-const deny = () => { throw new TypeError("the input is read-only"); };
-// Variant 1: one WeakMap of views for the whole realm (proxy identity stable across calls).
-const proxies = new WeakMap();
-const weakHandler = {
-  get(target, key, receiver) { return readonlyWeak(Reflect.get(target, key, receiver)); },
-  getOwnPropertyDescriptor(target, key) {
-    const desc = Reflect.getOwnPropertyDescriptor(target, key);
-    if (desc && "value" in desc) { desc.value = readonlyWeak(desc.value); desc.writable = false; desc.configurable = true; }
-    return desc;
-  },
-  set: deny, defineProperty: deny, deleteProperty: deny, setPrototypeOf: deny, preventExtensions: deny,
-};
-function readonlyWeak(value) {
-  if (typeof value !== "object" || value === null) return value;
-  let proxy = proxies.get(value);
-  if (proxy === undefined) { proxy = new Proxy(value, weakHandler); proxies.set(value, proxy); }
-  return proxy;
-}
-// Variant 2: a per-call Map of views, cleared when the call ends (no cycle left for the GC to find).
-function readonlyView(root) {
-  const views = new Map();
-  const handler = {
-    get(target, key, receiver) { return wrap(Reflect.get(target, key, receiver)); },
-    getOwnPropertyDescriptor(target, key) {
-      const desc = Reflect.getOwnPropertyDescriptor(target, key);
-      if (desc && "value" in desc) { desc.value = wrap(desc.value); desc.writable = false; desc.configurable = true; }
-      return desc;
-    },
-    set: deny, defineProperty: deny, deleteProperty: deny, setPrototypeOf: deny, preventExtensions: deny,
-  };
-  function wrap(value) {
-    if (typeof value !== "object" || value === null) return value;
-    let proxy = views.get(value);
-    if (proxy === undefined) { proxy = new Proxy(value, handler); views.set(value, proxy); }
-    return proxy;
-  }
-  return { view: wrap(root), release: () => views.clear() };
-}
-function read(ctx) {
-  return ctx.__wg.user.userId.length + ctx.input.title.length + ctx.input.items.length + (ctx.input.items[0] ? ctx.input.items[0].id : 0);
-}
-export function plain(n) { let s = 0; for (let i = 0; i < n; i++) s += read(JSON.parse(text)); return s; }
-export function freeze(n) { let s = 0; for (let i = 0; i < n; i++) s += read(deepFreeze(JSON.parse(text))); return s; }
-export function proxyWeak(n) { let s = 0; for (let i = 0; i < n; i++) s += read(readonlyWeak(JSON.parse(text))); return s; }
-export function proxy(n) {
-  let s = 0;
-  for (let i = 0; i < n; i++) { const r = readonlyView(JSON.parse(text)); s += read(r.view); r.release(); }
-  return s;
-}
-export function proxyDenies() {
-  const denied = (ctx) => { try { ctx.input.items.push(1); return false; } catch (e) { return e instanceof TypeError && ctx.input.items.length === JSON.parse(text).input.items.length; } };
-  return denied(readonlyWeak(JSON.parse(text))) && denied(readonlyView(JSON.parse(text)).view);
-}
+export default (text) => { const ctx = deepFreeze(JSON.parse(text)); return JSON.stringify({ ...ctx.input, createdBy: ctx.__wg.user.userId }); };
 `,
 );
 
+/** The same hook through both designs, whole calls, interleaved so drift affects them alike. */
 async function readOnly(): Promise<unknown> {
   const sandbox = new Sandbox();
   const out: Record<string, unknown> = {};
   for (const size of [1024, 100 * 1024]) {
-    const project = `readonly-${size}`;
-    const text = JSON.stringify(payload(size));
-    const call = async (exportName: string, args: unknown[]) => {
-      const outcome = await sandbox.invoke({ project, script: READONLY, exportName, args, limits: HUGE });
-      if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
-      return outcome.result;
-    };
-    await call("setInput", [text]);
-    if ((await call("proxyDenies", [])) !== true) throw new Error("the proxy variant let a write through");
-    const perCall = size <= 1024 ? 200 : 4;
-    const rounds = size <= 1024 ? 60 : 40;
-    const samples: Record<string, number[]> = { plain: [], freeze: [], proxy: [], proxyWeak: [] };
-    for (const name of Object.keys(samples)) await call(name, [perCall]);
-    // Interleave the variants so drift affects them alike.
+    const body = payload(size);
+    const text = JSON.stringify(body);
+    const lazy = { project: `lazy-${size}`, script: HOOK, args: [body], limits: HUGE };
+    const frozen = { project: `frozen-${size}`, script: FROZEN_COPY, args: [text], limits: HUGE };
+    const viewed = await sandbox.invoke(lazy);
+    const copy = await sandbox.invoke(frozen);
+    if (!viewed.ok || !copy.ok || JSON.stringify(JSON.parse(copy.result as string)) !== JSON.stringify(viewed.result)) {
+      throw new Error("the two designs disagree");
+    }
+    const perRound = size <= 1024 ? 50 : 4;
+    const rounds = size <= 1024 ? 60 : 30;
+    const samples: Record<string, number[]> = { frozen: [], lazy: [] };
+    for (let i = 0; i < perRound * 4; i++) { await sandbox.invoke(frozen); await sandbox.invoke(lazy); }
     for (let r = 0; r < rounds; r++) {
-      for (const name of Object.keys(samples)) {
+      for (const [name, request] of [["frozen", frozen], ["lazy", lazy]] as const) {
         const t = performance.now();
-        await call(name, [perCall]);
-        samples[name]!.push((performance.now() - t) / perCall);
+        for (let i = 0; i < perRound; i++) {
+          const outcome = await sandbox.invoke(request);
+          if (name === "frozen" && outcome.ok) JSON.parse(outcome.result as string);
+        }
+        samples[name]!.push((performance.now() - t) / perRound);
       }
     }
-    out[String(size)] = { bytes: text.length, perCall, plain: stats(samples.plain!), freeze: stats(samples.freeze!), proxy: stats(samples.proxy!), proxyWeak: stats(samples.proxyWeak!) };
+    out[String(size)] = { bytes: text.length, perRound, frozen: stats(samples.frozen!), lazy: stats(samples.lazy!) };
   }
   return out;
 }

@@ -299,12 +299,12 @@ export const PRELUDE_SOURCE = /* js */ `
       const items = JSON.parse(text.slice(this.start, this.end));
       const call = this.call;
       // kind 0: an object level, as [key, value, ...] with references or as a plain object; kind 1: an array
-      // level with references; kind 2: a plain array. Containers inside a plain level are flat: freezing them is
-      // enough. A reference is [start, end, kind].
+      // level with references; kind 2: a plain array. Plain levels hold their whole subtree, frozen here; a
+      // reference is [start, end, kind].
       const plain = this.kind === 2 || !Array.isArray(items);
       const member = (item) =>
         item === null || typeof item !== "object" ? item
-        : plain ? Object.freeze(item)
+        : plain ? deepFreeze(item)
         : view(text, item[0], item[1], item[2], call);
       if (Array.isArray(target)) {
         for (let i = 0; i < items.length; i++) target[i] = member(items[i]);
@@ -335,6 +335,13 @@ export const PRELUDE_SOURCE = /* js */ `
   };
   function view(text, start, end, kind, call) {
     return new Proxy(kind === 0 ? {} : [], { __proto__: viewTraps, text, start, end, kind, call });
+  }
+  function deepFreeze(value) {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+      Object.freeze(value);
+      for (const key of Object.keys(value)) deepFreeze(value[key]);
+    }
+    return value;
   }
   function define(target, key, value) {
     if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

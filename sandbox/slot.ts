@@ -305,8 +305,8 @@ export class Slot {
 }
 
 /**
- * The UTF-8 size of a JSON text of `chars` UTF-16 units, encoding it only when that decides against `limit`:
- * the size is at least `chars` and at most three times as many.
+ * The UTF-8 size of a JSON text of at most `chars` UTF-16 units, encoding it only when that decides against
+ * `limit`: the size is at most three bytes per unit.
  */
 function jsonBytes(chars: number, limit: number, text: () => string): number {
   return chars * 3 <= limit ? chars : new TextEncoder().encode(text()).byteLength;

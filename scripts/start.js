@@ -9,6 +9,7 @@
 //   node scripts/start.js [--no-build]
 //   PORT (8787), HOOKFLOW_ADMIN_TOKEN (else generated once and kept in the data dir),
 //   HOOKFLOW_DATA_DIR (./.hookflow): config, admin token and Durable Object storage.
+//   HOOKFLOW_INSPECTOR (unset): host:port for workerd's V8 inspector, to attach DevTools or a CPU profiler.
 
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,7 +48,8 @@ const { token: adminToken, source: tokenSource } = adminTokenFor(dataDir);
 const configPath = writeConfig();
 const workerd = workerdBinary();
 
-const child = spawn(workerd.path, ["serve", configPath], {
+const inspector = process.env.HOOKFLOW_INSPECTOR ? [`--inspector-addr=${process.env.HOOKFLOW_INSPECTOR}`] : [];
+const child = spawn(workerd.path, ["serve", configPath, ...inspector], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, ...QUIET_ENV, HOOKFLOW_ADMIN_TOKEN: adminToken },
