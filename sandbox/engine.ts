@@ -8,6 +8,29 @@ import wasmModule from "../node_modules/@jitl/quickjs-wasmfile-release-sync/dist
 export interface Engine {
   readonly module: QuickJSWASMModule;
   readonly generation: number;
+  /**
+   * Asked before the wasm memory grows to `bytes`; false refuses, and the allocation that needed it fails inside
+   * QuickJS ("out of memory"). The slot running guest code sets it (see Slot.enter); otherwise growth is free.
+   */
+  mayGrowTo: (bytes: number) => boolean;
+}
+
+const ALWAYS = () => true;
+
+/**
+ * QuickJS's own memory limit misses most allocations in this build (its accounting cannot see block sizes), and
+ * the interrupt handler polls too rarely to stop a loop of large native allocations ("x".repeat(1e6)), which
+ * would otherwise grow the heap by gigabytes first. Growth is the one step every such loop takes, so it is
+ * checked there.
+ */
+function guardGrowth(engine: Engine): Engine {
+  const memory = engine.module.getWasmMemory();
+  const grow = memory.grow.bind(memory);
+  memory.grow = (pages: number) => {
+    if (!engine.mayGrowTo(memory.buffer.byteLength + pages * 65536)) throw new RangeError("the call's memory limit refuses this growth");
+    return grow(pages);
+  };
+  return engine;
 }
 
 let current: Promise<Engine> | undefined;
@@ -16,7 +39,7 @@ let generation = 0;
 /** The isolate's engine, instantiated on first use (~16 MB of linear memory, ~14 ms). */
 export function loadEngine(): Promise<Engine> {
   current ??= newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmModule })).then(
-    (module) => ({ module, generation: ++generation }),
+    (module) => guardGrowth({ module, generation: ++generation, mayGrowTo: ALWAYS }),
     (error: unknown) => {
       current = undefined;
       throw error;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadEngine } from "./engine";
 import { DEFAULT_LIMITS, Sandbox, type ScriptVersion } from "./index";
 
 const sandbox = new Sandbox();
@@ -31,3 +32,17 @@ describe("compile", () => {
   });
 });
 
+
+describe("memory limit", () => {
+  it("stops a loop of large native allocations when the heap would grow past the limit, not gigabytes later", async () => {
+    const engine = await loadEngine();
+    const before = engine.module.getWasmMemory().buffer.byteLength;
+    const limits = { ...DEFAULT_LIMITS, memoryBytes: 16 * 1024 * 1024 };
+    // Each iteration is a few interrupt ticks and a megabyte: the interrupt handler alone would first look after
+    // about a gigabyte.
+    const out = await run("export default () => { const keep = []; for (;;) keep.push('x'.repeat(1e6) + keep.length) }", [], { limits });
+    expect(out).toMatchObject({ ok: false, error: { code: "memory_limit_exceeded" } });
+    expect(engine.module.getWasmMemory().buffer.byteLength - before).toBeLessThanOrEqual(limits.memoryBytes + 8 * 1024 * 1024);
+    expect(await run("export default () => 'x'.repeat(1e6).length")).toMatchObject({ ok: true, result: 1e6 });
+  });
+});

@@ -56,6 +56,12 @@ export class Slot {
   private importProblem: string | undefined;
   /** Set when a breach or a trap makes this slot unfit for another call. */
   retired = false;
+  /** The engine's growth check while this slot runs guest code: the call may grow the heap by its memory limit. */
+  private readonly growthCheck = (bytes: number): boolean => {
+    if (bytes - this.heapBaseline <= this.memoryLimit) return true;
+    this.breach = "memory";
+    return false;
+  };
 
   constructor(
     readonly engine: Engine,
@@ -108,6 +114,17 @@ export class Slot {
       return (this.context.dump(stats) as { memory_used_size?: number }).memory_used_size ?? 0;
     } finally {
       stats.dispose();
+    }
+  }
+
+  /** Runs guest code (anything that can allocate on the guest's behalf) under this call's growth check. */
+  private enter<T>(work: () => T): T {
+    const outer = this.engine.mayGrowTo;
+    this.engine.mayGrowTo = this.growthCheck;
+    try {
+      return work();
+    } finally {
+      this.engine.mayGrowTo = outer;
     }
   }
 
@@ -184,10 +201,10 @@ export class Slot {
     const key = `${script.path}@${script.sha256}`;
     const cached = this.modules.get(key);
     if (cached) return cached;
-    const evaluated = this.context.evalCode(script.source, script.path, { type: "module" });
+    const evaluated = this.enter(() => this.context.evalCode(script.source, script.path, { type: "module" }));
     if (evaluated.error) throw this.guestFailure(evaluated.error);
     const namespace = await this.settle(evaluated.value);
-    const permissions = this.context.callFunction(this.permissionsHelper, this.context.undefined, namespace);
+    const permissions = this.enter(() => this.context.callFunction(this.permissionsHelper, this.context.undefined, namespace));
     if (permissions.error) {
       namespace.dispose();
       throw this.guestFailure(permissions.error);
@@ -223,7 +240,7 @@ export class Slot {
         request.decorate === undefined ? ctx.undefined : this.decorator(request.decorate),
         scope.manage(ctx.newNumber(request.limits.resultBytes)),
       ];
-      const started = ctx.callFunction(this.runHelper, ctx.undefined, args);
+      const started = this.enter(() => ctx.callFunction(this.runHelper, ctx.undefined, args));
       if (started.error) throw this.guestFailure(started.error);
       return started.value;
     });
@@ -239,7 +256,7 @@ export class Slot {
     const call = this.call!;
     try {
       for (;;) {
-        const jobs = this.runtime.executePendingJobs();
+        const jobs = this.enter(() => this.runtime.executePendingJobs());
         if (jobs.error) throw this.guestFailure(jobs.error);
         const state = this.context.getPromiseState(handle);
         if (state.type === "fulfilled") {

