@@ -101,6 +101,17 @@ describe("failures answer 500 {hook, error} (never 502/503/504)", () => {
     expect(stream.text).toBe('{"data":{"n":1}}\n\n{"errors":[{"message":"upstream gone"}]}\n\n');
   });
 
+  it("a function subscription that fails before its first message answers 500; one that ends without any, an empty 200 stream", async () => {
+    await script("function/early", `export default async function* () { throw new Error("before first"); }`);
+    const early = await post(`${base}/function/early`, OP_BODY);
+    expect(early.status).toBe(500);
+    expect(early.body).toEqual({ hook: "function", error: "before first" });
+    await script("function/quiet", `export default async function* () {}`);
+    const quiet = await post(`${base}/function/quiet`, OP_BODY);
+    expect(quiet.status).toBe(200);
+    expect(quiet.text).toBe("");
+  });
+
   it("ctx is read-only", async () => {
     await script("operation/Todo/CreateOne/postResolve", `export default (ctx) => { ctx.input.title = "x"; }`);
     const reply = await post(`${base}/operation/Todo/CreateOne/postResolve`, OP_BODY);

@@ -57,10 +57,12 @@ functions.post("/function/:name{.+}", async (c) => {
     );
     return new Response(stream.readable, { status: 200, headers: { "Content-Type": "application/json" } });
   }
+  // Ended before a first item: a failure still gets its 500, and a subscription without items an empty stream.
   void stream.close();
   const { run } = first;
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
+  if (stream.streams) return new Response(null, { status: 200, headers: { "Content-Type": "application/json" } });
   return c.json(functionReply(run.outcome.result, clientRequestHeaders(__wg.clientRequest?.headers, run.headerChanges)));
 });
 

@@ -1,12 +1,14 @@
 /**
  * An HTTP body written while a hook script produces items (functions returning an async iterable, SSE of
- * customized GraphQL). `emit` is the sandbox's "emit" host call: the first call (an empty probe batch) marks the
- * script as streaming; each item is framed and written, and awaiting the write gives the script backpressure.
+ * customized GraphQL). `emit` is the sandbox's "emit" host call: its first call (an empty probe batch) says the
+ * script streams; each item is framed and written, and awaiting the write gives the script backpressure.
  */
 export interface HookStream {
   readonly readable: ReadableStream<Uint8Array>;
-  /** Settles when the script started streaming. */
+  /** Settles when the script produced its first item. */
   readonly started: Promise<void>;
+  /** Whether the script answered with an async iterable (it probed the stream). */
+  readonly streams: boolean;
   emit(items: unknown[]): Promise<void>;
   write(text: string): Promise<void>;
   close(): Promise<void>;
@@ -19,11 +21,16 @@ export function openStream(frame: (item: unknown) => string): HookStream {
   let markStarted = () => {};
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const write = (text: string) => writer.write(encoder.encode(text));
+  let streams = false;
   return {
     readable,
     started,
+    get streams() {
+      return streams;
+    },
     async emit(items) {
-      markStarted();
+      streams = true;
+      if (items.length > 0) markStarted();
       for (const item of items) await write(frame(item));
     },
     write,
