@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { background, failed, failureMessage, noScript, present, readPayload, type FireboomEnv } from "./http";
 import { FunctionPayload, OnRequestPayload } from "./payloads";
 import { clientRequestHeaders, fromBase64, functionReply, proxyReply } from "./replies";
-import { runHook } from "./run-hook";
+import { operationHookRun, runHook } from "./run-hook";
 import { jsonFrame, openStream } from "./streaming";
 
 /** Functions and proxies (fireboom-hooks.md §3.6-3.7), below /{project}/{hookKey}. */
@@ -20,25 +20,9 @@ functions.post("/function/:name{.+}", async (c) => {
   if (manifest.scripts[path] === undefined) return noScript(c, hook, path);
   const payload = await readPayload(c, FunctionPayload, hook);
   if (!payload.ok) return payload.response;
-  const { __wg, input, cycleCounter } = payload.value;
-  const ctx = present({
-    user: __wg.user,
-    clientRequest: __wg.clientRequest,
-    input: input ?? {},
-    operation: { path, name: path.replaceAll("/", "__") },
-    cycleCounter,
-  });
   const stream = openStream(jsonFrame);
   const running = runHook({
-    env: c.env,
-    manifest,
-    path,
-    ctx,
-    requestId: c.get("requestId"),
-    cycleCounter,
-    user: __wg.user,
-    clientRequest: __wg.clientRequest,
-    headers: true,
+    ...operationHookRun(c, path, path, payload.value),
     // X-WG-Subscribe-Once needs nothing special: Fireboom stops reading after one message, and a write to the
     // closed stream fails the script's next emit, which ends its iteration.
     emit: (items) => stream.emit(items),
@@ -63,7 +47,7 @@ functions.post("/function/:name{.+}", async (c) => {
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   if (stream.streams) return new Response(null, { status: 200, headers: { "Content-Type": "application/json" } });
-  return c.json(functionReply(run.outcome.result, clientRequestHeaders(__wg.clientRequest?.headers, run.headerChanges)));
+  return c.json(functionReply(run.outcome.result, clientRequestHeaders(payload.value.__wg.clientRequest?.headers, run.headerChanges)));
 });
 
 /** A proxy script sees the request with its body as text and answers `{statusCode, headers?, body?}`. */

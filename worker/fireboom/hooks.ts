@@ -19,7 +19,7 @@ import {
   type AuthenticationHook,
   type OperationHook,
 } from "./replies";
-import { runHook } from "./run-hook";
+import { operationHookRun, runHook } from "./run-hook";
 
 /** Operation, global, authentication and upload hooks (fireboom-hooks.md §3.1-3.5), below /{project}/{hookKey}. */
 export const hooks = new Hono<FireboomEnv>();
@@ -38,30 +38,10 @@ hooks.post("/operation/:rest{.+}", async (c) => {
   if (manifest.scripts[path] === undefined) return noScript(c, hook, path);
   const payload = await readPayload(c, OperationPayload, hook);
   if (!payload.ok) return payload.response;
-  const { __wg, input, response, canceled, cycleCounter } = payload.value;
-  const ctx = present({
-    user: __wg.user,
-    clientRequest: __wg.clientRequest,
-    input: input ?? {},
-    response,
-    canceled,
-    operation: { path: opPath, name: opPath.replaceAll("/", "__") },
-    cycleCounter,
-  });
-  const run = await runHook({
-    env: c.env,
-    manifest,
-    path,
-    ctx,
-    requestId: c.get("requestId"),
-    cycleCounter,
-    user: __wg.user,
-    clientRequest: __wg.clientRequest,
-    headers: true,
-  });
+  const run = await runHook(operationHookRun(c, path, opPath, payload.value));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
-  const headers = clientRequestHeaders(__wg.clientRequest?.headers, run.headerChanges);
+  const headers = clientRequestHeaders(payload.value.__wg.clientRequest?.headers, run.headerChanges);
   return c.json(operationReply(opPath, hook as OperationHook, run.outcome.result, headers));
 });
 

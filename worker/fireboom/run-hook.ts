@@ -4,6 +4,8 @@ import type { Bindings } from "../env";
 import { loadScript } from "../project-cache";
 import { sandbox } from "../runtime";
 import { FIREBOOM_CTX_DECORATOR } from "./context";
+import { present, type FireboomContext } from "./http";
+import type { OperationPayload } from "./payloads";
 import { internalClientCall, internalHost } from "./internal-client";
 
 export interface HookRun {
@@ -26,6 +28,33 @@ export interface HookRun {
 export type HookOutcome =
   | { readonly found: false }
   | { readonly found: true; readonly outcome: InvokeOutcome; readonly headerChanges: ReadonlyMap<string, string | null> };
+
+/**
+ * The run of an operation hook or a function: ctx from the operation payload (`input` defaults to `{}`), and the
+ * client request headers are the script's to change.
+ */
+export function operationHookRun(c: FireboomContext, path: string, operationPath: string, payload: OperationPayload): HookRun {
+  const { __wg, input, response, canceled, cycleCounter } = payload;
+  return {
+    env: c.env,
+    manifest: c.get("manifest"),
+    path,
+    ctx: present({
+      user: __wg.user,
+      clientRequest: __wg.clientRequest,
+      input: input ?? {},
+      response,
+      canceled,
+      operation: { path: operationPath, name: operationPath.replaceAll("/", "__") },
+      cycleCounter,
+    }),
+    requestId: c.get("requestId"),
+    cycleCounter,
+    user: __wg.user,
+    clientRequest: __wg.clientRequest,
+    headers: true,
+  };
+}
 
 /** Runs the script at `run.path` with the Fireboom ctx; `found: false` when the project has no such script. */
 export async function runHook(run: HookRun): Promise<HookOutcome> {
