@@ -6,7 +6,7 @@ import { functions } from "./functions";
 import { gqls } from "./gqls";
 import { healthReport } from "./health";
 import { hooks } from "./hooks";
-import type { FireboomEnv } from "./http";
+import { background, type FireboomEnv } from "./http";
 import { hookSwagger } from "./swagger";
 
 /**
@@ -49,7 +49,7 @@ server.onError((error, c) => {
 
 server.use("/:project/:hookKey/*", async (c, next) => {
   const { project, hookKey } = c.req.param();
-  const manifest = PROJECT_NAME_PATTERN.test(project) ? await manifestOf(c.env, project) : undefined;
+  const manifest = PROJECT_NAME_PATTERN.test(project) ? await manifestOf(c.env, project, (work) => background(c, work)) : undefined;
   if (manifest === undefined || !(await hookKeyMatches(hookKey, manifest.hookKeyHash))) {
     return c.json({ error: "unknown project or wrong hook key" }, 404);
   }
