@@ -142,8 +142,15 @@ function fitsIn(value: unknown, budget: number): number {
 /** Whether `value` has no containers nested `levels` deep (1: its members are primitives), nor any toJSON. */
 function depthBelow(value: object, levels: number): boolean {
   if ("toJSON" in value) return false;
-  const members: unknown[] = Array.isArray(value) ? value : Object.values(value);
-  for (const member of members) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const member: unknown = value[i];
+      if (member !== null && typeof member === "object" && (levels === 1 || !depthBelow(member, levels - 1))) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    const member: unknown = (value as Record<string, unknown>)[key];
     if (member !== null && typeof member === "object" && (levels === 1 || !depthBelow(member, levels - 1))) return false;
   }
   return true;

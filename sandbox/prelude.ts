@@ -291,6 +291,11 @@ export const PRELUDE_SOURCE = /* js */ `
   let serializingCall; // set while the run helper serializes a result, so views of that call become markers
   let markerKey = "";
   const refuse = () => { throw new TypeError("the arguments are read-only"); };
+  // view[RAW] is a view's filled, frozen target: the host's own helpers read it without going through the traps.
+  // Were the symbol to reach a script (through a Proxy of its own wrapping a view), it would only give it a
+  // frozen object holding views.
+  const RAW = Symbol("view");
+  const raw = (value) => (value !== null && typeof value === "object" && value[RAW]) || value;
   const viewTraps = {
     fill(target) {
       const text = this.text;
@@ -316,6 +321,7 @@ export const PRELUDE_SOURCE = /* js */ `
       return Object.freeze(target);
     },
     get(target, key) {
+      if (key === RAW) return this.fill(target);
       if (key === "toJSON" && serializingCall !== undefined && serializingCall === this.call) {
         const marker = { [markerKey]: this.start };
         return () => marker;
@@ -399,8 +405,8 @@ export const PRELUDE_SOURCE = /* js */ `
     const [fn, self] = exportOf(namespace, name);
     const call = {};
     markerKey = marker;
-    let args = view(text, start, end, kind, call);
-    if (decorate) args = decorate(args, host);
+    let args = raw(view(text, start, end, kind, call));
+    if (decorate) args = decorate(args, host, raw);
     const finish = (result) => {
       markerKey = marker;
       if (result !== null && typeof result === "object" && typeof result[Symbol.asyncIterator] === "function") {

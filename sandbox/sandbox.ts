@@ -6,9 +6,10 @@ export interface SandboxOptions {
   /** Idle runtimes kept warm across all projects; the least recently used project's go first. */
   readonly maxIdleSlots?: number;
   /**
-   * Guest expressions evaluating to functions `(args, host) => args` that turn a call's read-only arguments into
-   * what a script sees, e.g. a Fireboom `ctx` with `log` and `internalClient`. Named by InvokeRequest.decorate;
-   * evaluated once per runtime.
+   * Guest expressions evaluating to functions `(args, host, raw) => args` that turn a call's read-only arguments
+   * into what a script sees, e.g. a Fireboom `ctx` with `log` and `internalClient`; `raw(view)` is the view's
+   * frozen plain object, cheaper to copy than the view. Named by InvokeRequest.decorate; evaluated once per
+   * runtime.
    */
   readonly decorators?: Readonly<Record<string, string>>;
 }

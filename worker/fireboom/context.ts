@@ -51,9 +51,9 @@ export const FIREBOOM_CTX_SOURCE = /* js */ `
     };
     return { log, internalClient, setClientRequestHeader };
   };
-  return function (args, host) {
+  return function (args, host, raw) {
     shared ??= build(host);
-    const ctx = Object.assign({}, args[0]);
+    const ctx = Object.assign({}, raw(args[0]));
     ctx.log = shared.log;
     ctx.internalClient = shared.internalClient;
     if (args[1]) ctx.setClientRequestHeader = shared.setClientRequestHeader;
