@@ -405,7 +405,8 @@ export const PRELUDE_SOURCE = /* js */ `
     const [fn, self] = exportOf(namespace, name);
     const call = {};
     markerKey = marker;
-    let args = raw(view(text, start, end, kind, call));
+    // The arguments array itself is read at once, so it needs no view: its level is parsed straight away.
+    let args = viewTraps.fill.call({ text, start, end, kind, call }, []);
     if (decorate) args = decorate(args, host, raw);
     const finish = (result) => {
       markerKey = marker;
