@@ -71,23 +71,37 @@ export interface LoadedScript {
   readonly libraries: Libraries;
 }
 
+/** A manifest's lib/ scripts, sorted by path, worked out once per manifest rather than on every hook call. */
+const librariesOf = new WeakMap<Manifest, { readonly entries: readonly [string, string][]; readonly fingerprint: string }>();
+
+function libraryEntries(manifest: Manifest): { readonly entries: readonly [string, string][]; readonly fingerprint: string } {
+  let libraries = librariesOf.get(manifest);
+  if (libraries === undefined) {
+    const entries = Object.entries(manifest.scripts)
+      .filter(([path]) => path.startsWith("lib/"))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, script]): [string, string] => [path, script.sha256]);
+    libraries = { entries, fingerprint: entries.map(([path, sha]) => `${path}@${sha}`).join(",") };
+    librariesOf.set(manifest, libraries);
+  }
+  return libraries;
+}
+
 /** The current version of a script with every lib/ script it may import, or undefined if there is none. */
 export async function loadScript(env: Bindings, manifest: Manifest, path: string): Promise<LoadedScript | undefined> {
   const entry = manifest.scripts[path];
   if (entry === undefined) return undefined;
-  const libs = Object.entries(manifest.scripts).filter(([p]) => p.startsWith("lib/")).sort(([a], [b]) => (a < b ? -1 : 1));
-  const wanted = [entry.sha256, ...libs.map(([, l]) => l.sha256)];
-  const missing = wanted.filter((sha) => !sources.has(sha));
+  const libs = libraryEntries(manifest);
+  const missing = [entry.sha256, ...libs.entries.map(([, sha]) => sha)].filter((sha) => !sources.has(sha));
   if (missing.length > 0) {
     const fetched = await registryOf(env, manifest.project).sources([...new Set(missing)]);
     for (const [sha, source] of Object.entries(fetched)) remember(sha, source);
   }
   const source = sources.get(entry.sha256);
   if (source === undefined) return undefined;
-  const libraries = new Map(libs.map(([p, l]) => [p, sources.get(l.sha256) ?? ""]));
   return {
     script: { path, sha256: entry.sha256, source },
-    libraries: { fingerprint: libs.map(([p, l]) => `${p}@${l.sha256}`).join(","), sources: libraries },
+    libraries: { fingerprint: libs.fingerprint, sources: new Map(libs.entries.map(([libPath, sha]) => [libPath, sources.get(sha) ?? ""])) },
   };
 }
 
