@@ -3,22 +3,14 @@
  * examples/fireboom, and `push` of examples/fireboom to a real running server (which also proves that every
  * example script compiles: a compile error would be a 400).
  */
-// The repo's tsconfig types the Workers runtime, without @types/node (the two conflict): the node: imports are
-// untyped here, everything else in this file is checked.
-// @ts-ignore -- no @types/node
 import { execFile } from "node:child_process";
-// @ts-ignore -- no @types/node
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-// @ts-ignore -- no @types/node
 import { tmpdir } from "node:os";
-// @ts-ignore -- no @types/node
 import { dirname, join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticationHookResult, FunctionHook, OnRequestHookResult } from "hookflow/fireboom";
 import { CR_GET_ONE, CR_POST, REQUEST_ID, USER } from "../fixtures/fireboom";
 import { ROOT, request, startServer, type Server } from "./server";
-
-declare const process: { execPath: string; env: Record<string, string | undefined> };
 
 const CLI = join(ROOT, "bin", "hookflow.js");
 const EXAMPLES = join(ROOT, "examples", "fireboom");

@@ -1,4 +1,3 @@
-// @ts-nocheck -- runs in Node; the repo's tsconfig types the Workers runtime only.
 /**
  * Fireboom conformance client, part 2: the failures, as Fireboom's Go caller meets them (test/e2e/go-caller.ts)
  * against the real runtime (`npm start`). Every failure must answer a status Fireboom does not retry

@@ -1,4 +1,3 @@
-// @ts-nocheck -- runs in Node (Buffer); the repo's tsconfig types the Workers runtime only.
 /**
  * Fireboom conformance client, part 1: the successful calls. Plays Fireboom's Go caller (test/e2e/go-caller.ts:
  * its headers, its JSON, its keep-alive pool, its reading of streams) against the real runtime (`npm start`),

@@ -1,4 +1,3 @@
-// @ts-nocheck -- runs in Node (node:http stub server); the repo's tsconfig types the Workers runtime only.
 /**
  * Vector V23 of fireboom-hooks.md: what a hook's ctx.internalClient sends to Fireboom's internal API. The
  * "Fireboom" here is a stub HTTP server on 127.0.0.1 that records the request and answers like Fireboom.
@@ -6,11 +5,11 @@
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CR_POST, REQUEST_ID, USER, V23_INTERNAL_BODY } from "../fixtures/fireboom";
-import { request, startServer, type Server } from "./server";
+import { listeningPort, request, startServer, type Server } from "./server";
 
 interface Recorded {
-  method: string;
-  url: string;
+  method: string | undefined;
+  url: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
@@ -31,7 +30,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
-  stubUrl = `http://127.0.0.1:${stub.address().port}`;
+  stubUrl = `http://127.0.0.1:${listeningPort(stub)}`;
   server = await startServer();
 });
 
@@ -61,6 +60,7 @@ describe("V23 hook → Fireboom internal call", () => {
 
     expect(recorded).toHaveLength(1);
     const [call] = recorded;
+    if (call === undefined) throw new Error("the stub recorded no call");
     expect(call.method).toBe("POST");
     expect(call.url).toBe("/internal/operations/Todo/GetOne");
     expect(call.headers["content-type"]).toBe("application/json");

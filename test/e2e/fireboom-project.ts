@@ -1,4 +1,3 @@
-// @ts-nocheck -- runs in Node (node:fs); the repo's tsconfig types the Workers runtime only.
 /** Setting up a Fireboom hook project on a running server for the conformance tests. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";

@@ -1,4 +1,3 @@
-// @ts-nocheck -- runs in Node (node:http, node:zlib); the repo's tsconfig types the Workers runtime only.
 /**
  * A client that calls a hook server the way Fireboom's Go engine does (fireboom-hooks.md §1.2, §3): plain
  * HTTP/1.1 over a keep-alive connection pool, the Go client's own headers (`User-Agent: Go-http-client/1.1`,

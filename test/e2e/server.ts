@@ -1,5 +1,3 @@
-// @ts-nocheck -- This file runs in Node, but the repo's tsconfig types the Workers runtime (@cloudflare/workers-types,
-// no @types/node: the two conflict). The exported API below is typed explicitly; node: imports are untyped here.
 /**
  * The e2e harness: runs the real production-mode runtime (`node scripts/start.js`, i.e. workerd serving the built
  * bundle) as a child process, and talks to it over real HTTP.
@@ -16,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -106,6 +104,13 @@ function bundleIsFresh(): boolean {
   };
   const sources = ["worker", "sandbox", "durable", "wrangler.toml", "package.json", "package-lock.json"];
   return sources.every((source) => newest(join(ROOT, source)) < bundled);
+}
+
+/** The TCP port a listening server got (e.g. after listen(0)). */
+export function listeningPort(server: { address(): AddressInfo | string | null }): number {
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error(`not listening on a TCP port: ${String(address)}`);
+  return address.port;
 }
 
 /** A port nobody listens on right now: listen on port 0, note the port, close. */
@@ -275,9 +280,8 @@ export async function startStub(respond: (request: StubRequest) => StubReply | P
     });
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${listeningPort(server)}`,
     requests,
     close: () =>
       new Promise<void>((done) => {
