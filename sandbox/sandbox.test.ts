@@ -46,3 +46,20 @@ describe("memory limit", () => {
     expect(await run("export default () => 'x'.repeat(1e6).length")).toMatchObject({ ok: true, result: 1e6 });
   });
 });
+
+describe("heap retention", () => {
+  it("gives an oversized wasm heap back once no call is running, and keeps a small one", async () => {
+    const small = await loadEngine();
+    expect(await run("export default () => 1")).toMatchObject({ ok: true });
+    expect((await loadEngine()).generation).toBe(small.generation);
+
+    const limits = { ...DEFAULT_LIMITS, memoryBytes: 128 * 1024 * 1024, cpuMs: 5000 };
+    const big = await run("export default () => { const keep = []; for (let i = 0; i < 100; i++) keep.push('x'.repeat(1e6) + i); return keep.length }", [], { limits });
+    expect(big).toMatchObject({ ok: true, result: 100 });
+    expect(small.module.getWasmMemory().buffer.byteLength).toBeGreaterThan(96 * 1024 * 1024);
+    const fresh = await loadEngine();
+    expect(fresh.generation).toBeGreaterThan(small.generation);
+    expect(fresh.module.getWasmMemory().buffer.byteLength).toBeLessThan(96 * 1024 * 1024);
+    expect(await run("export default (x) => x.n + 1", [{ n: 1 }])).toMatchObject({ ok: true, result: 2 });
+  });
+});

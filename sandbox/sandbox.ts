@@ -6,6 +6,11 @@ export interface SandboxOptions {
   /** Idle runtimes kept warm across all projects; the least recently used project's go first. */
   readonly maxIdleSlots?: number;
   /**
+   * Past this size the wasm heap is given back once no call is running: the engine is rebuilt (wasm memory can
+   * grow but never shrink, and a deployed isolate has 128 MB in all).
+   */
+  readonly maxRetainedHeapBytes?: number;
+  /**
    * Guest expressions evaluating to functions `(args, host, raw) => args` that turn a call's read-only arguments
    * into what a script sees, e.g. a Fireboom `ctx` with `log` and `internalClient`; `raw(view)` is the view's
    * frozen plain object, cheaper to copy than the view. Named by InvokeRequest.decorate; evaluated once per
@@ -25,22 +30,34 @@ export class Sandbox {
   private readonly idle = new Map<string, Slot[]>();
   private idleCount = 0;
   private readonly maxIdleSlots: number;
+  private readonly maxRetainedHeapBytes: number;
   private readonly decorators: Readonly<Record<string, string>>;
+  private inFlight = 0;
 
   constructor(options: SandboxOptions = {}) {
     this.maxIdleSlots = options.maxIdleSlots ?? 32;
+    this.maxRetainedHeapBytes = options.maxRetainedHeapBytes ?? 96 * 1024 * 1024;
     this.decorators = options.decorators ?? {};
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     const engine = await loadEngine();
     const slot = this.acquire(engine, request);
-    const outcome = await slot.invoke(request);
-    if (!outcome.ok && outcome.error.code === "sandbox_crashed") {
+    this.inFlight++;
+    let outcome: InvokeOutcome;
+    try {
+      outcome = await slot.invoke(request);
+    } finally {
+      this.inFlight--;
+    }
+    const crashed = !outcome.ok && outcome.error.code === "sandbox_crashed";
+    this.release(slot);
+    if (crashed || (this.inFlight === 0 && engine.module.getWasmMemory().buffer.byteLength > this.maxRetainedHeapBytes)) {
+      // A trapped module may be corrupt; an oversized one is only given back. Either way the next call starts a
+      // fresh module, and the old one goes once nothing refers to it.
       discardEngine(engine);
       this.dropGeneration(engine);
     }
-    this.release(slot);
     return outcome;
   }
 
