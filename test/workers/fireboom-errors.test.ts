@@ -42,6 +42,10 @@ describe("addressing", () => {
 
   it("a rotated hook key stops working at once", async () => {
     const own = await newProject("fbr");
+    // The isolate remembers a key it has verified; a near miss and the key after its rotation must still fail.
+    expect((await SELF.fetch(`${own.fireboomBaseUrl}/health`)).status).toBe(200);
+    const nearMiss = own.fireboomBaseUrl.replace(own.hookKey, own.hookKey.slice(0, -1) + (own.hookKey.endsWith("A") ? "B" : "A"));
+    expect((await SELF.fetch(`${nearMiss}/health`)).status).toBe(404);
     const rotated = await api("POST", `/v1/projects/${own.project}/hook-key`);
     expect(rotated.status).toBe(201);
     expect((await SELF.fetch(`${own.fireboomBaseUrl}/health`)).status).toBe(404);
