@@ -11,7 +11,7 @@ export default defineConfig({
             miniflare: { bindings: { HOOKFLOW_ADMIN_TOKEN: "test-admin-token" } },
           }),
         ],
-        test: { name: "workers", include: ["{worker,sandbox,durable}/**/*.test.ts", "test/workers/**/*.test.ts"] },
+        test: { name: "workers", include: ["{worker,sandbox,durable,engine}/**/*.test.ts", "test/workers/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 180_000 },

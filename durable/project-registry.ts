@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ProjectSettings } from "../worker/schemas/project-settings";
 import { newApiKey, newHookKey, sha256Hex } from "../worker/secrets";
 import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type ScriptSummary } from "./registry";
+import { RunIndex, type RunSummary } from "./run-index";
 
 /**
  * One per project (named by the project). Holds the registry strongly consistent; every method is an RPC.
@@ -9,6 +10,7 @@ import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type 
  */
 export class ProjectRegistry extends DurableObject {
   private readonly registry = new Registry(this.ctx.storage.sql);
+  private readonly runs = new RunIndex(this.ctx.storage.sql);
 
   async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
     const apiKey = newApiKey(project);
@@ -70,5 +72,13 @@ export class ProjectRegistry extends DurableObject {
 
   rollback(path: string, version: number): PutScriptResult | undefined {
     return this.registry.rollback(path, version);
+  }
+
+  recordRun(id: string, state = "RUNNING"): void {
+    this.runs.record(id, state);
+  }
+
+  listRuns(state: string | undefined, cursor: number | undefined, limit: number): { runs: RunSummary[]; next: number | null } {
+    return this.runs.list(state, cursor, limit);
   }
 }

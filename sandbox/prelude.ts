@@ -406,8 +406,10 @@ export const PRELUDE_SOURCE = /* js */ `
     const call = {};
     markerKey = marker;
     // The arguments array itself is read at once, so it needs no view: its level is parsed straight away.
-    let args = viewTraps.fill.call({ text, start, end, kind, call }, []);
-    if (decorate) args = decorate(args, host, raw);
+    const args = viewTraps.fill.call({ text, start, end, kind, call }, []);
+    // A decorator answers the arguments the export gets, or a function that makes the call itself (to choose
+    // \`this\` and shape the result, as the pipeline dialects' calling conventions do).
+    const decorated = decorate ? decorate(args, host, raw) : args;
     const finish = (result) => {
       markerKey = marker;
       if (result !== null && typeof result === "object" && typeof result[Symbol.asyncIterator] === "function") {
@@ -415,7 +417,7 @@ export const PRELUDE_SOURCE = /* js */ `
       }
       return serialize(result, call, "the result", maxResultChars);
     };
-    const result = fn.apply(self, args);
+    const result = typeof decorated === "function" ? decorated(fn, self) : fn.apply(self, decorated);
     return isThenable(result) ? Promise.resolve(result).then(finish) : finish(result);
   }
   // Streaming: a caller that provides the host call "emit" gets each item as it is produced. "emit" takes a JSON

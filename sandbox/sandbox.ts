@@ -13,8 +13,9 @@ export interface SandboxOptions {
   /**
    * Guest expressions evaluating to functions `(args, host, raw) => args` that turn a call's read-only arguments
    * into what a script sees, e.g. a Fireboom `ctx` with `log` and `internalClient`; `raw(view)` is the view's
-   * frozen plain object, cheaper to copy than the view. Named by InvokeRequest.decorate; evaluated once per
-   * runtime.
+   * frozen plain object, cheaper to copy than the view. A decorator may instead answer a function
+   * `(fn, self) => result` that makes the call itself: a calling convention that picks `this` and shapes the
+   * result (a bamboo component's methods). Named by InvokeRequest.decorate; evaluated once per runtime.
    */
   readonly decorators?: Readonly<Record<string, string>>;
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
 import { fireboom } from "./fireboom";
 import { invoke } from "./routes/invoke";
+import { pipelines } from "./routes/pipelines";
 import { projects } from "./routes/projects";
 import { scripts } from "./routes/scripts";
 import { API_ERROR_RESPONSE } from "./schemas/api-error";
@@ -31,6 +32,7 @@ app.use(
 app.route("/v1/projects", projects);
 app.route("/v1/projects", scripts);
 app.route("/v1/projects", invoke);
+app.route("/v1/projects", pipelines);
 app.route("/fireboom", fireboom);
 
 app.get(

@@ -1,7 +1,9 @@
+import type { PipelineRun } from "../durable/pipeline-run";
 import type { ProjectRegistry } from "../durable/project-registry";
 
 export interface Bindings {
   readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
+  readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
   readonly HOOKFLOW_ADMIN_TOKEN?: string;
   readonly HOOKFLOW_VERSION: string;
 }
@@ -16,4 +18,9 @@ export interface AppEnv {
 
 export function registryOf(env: Bindings, project: string) {
   return env.PROJECTS.get(env.PROJECTS.idFromName(project));
+}
+
+/** The Durable Object of one pipeline run; runs are named within their project, so ids never collide across projects. */
+export function pipelineRunOf(env: Bindings, project: string, pipelineId: string) {
+  return env.PIPELINE_RUNS.get(env.PIPELINE_RUNS.idFromName(`${project}/${pipelineId}`));
 }

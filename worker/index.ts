@@ -1,5 +1,6 @@
 import { app } from "./app";
 
+export { PipelineRun } from "../durable/pipeline-run";
 export { ProjectRegistry } from "../durable/project-registry";
 
 export default app;

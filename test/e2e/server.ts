@@ -44,6 +44,8 @@ export interface Server {
   stop(): Promise<void>;
   /** Stops and starts again on the same data dir, port and token. */
   restart(): Promise<void>;
+  /** Kills the server and workerd at once (SIGKILL, no shutdown), then starts again on the same data dir. */
+  crashAndRestart(): Promise<void>;
 }
 
 let built = false;
@@ -155,6 +157,15 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
     await Promise.race([waitForHealth(url), exited]);
   }
 
+  async function kill(): Promise<void> {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise<void>((done) => proc.once("exit", () => done()));
+    killGroup(proc.pid!, "SIGKILL");
+    await gone;
+  }
+
   async function halt(): Promise<void> {
     const proc = child;
     child = undefined;
@@ -189,6 +200,10 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
     },
     async restart() {
       await halt();
+      await launch();
+    },
+    async crashAndRestart() {
+      await kill();
       await launch();
     },
   };

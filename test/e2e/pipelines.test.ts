@@ -1,0 +1,125 @@
+/**
+ * bamboo pipelines against `npm start` (workerd on the built bundle, SQLite on local disk): a callback node driven
+ * over HTTP, and runs that survive workerd being killed at random moments.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { treeOf } from "../../engine/bamboo/validator/test-trees";
+import type { PipelineTree } from "../../engine/bamboo/tree";
+import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
+import { request, startServer, type Server } from "./server";
+
+let server: Server;
+let project: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  project = `pipes-${Date.now().toString(36)}`;
+  const created = await request(server, "PUT", `/v1/projects/${project}`);
+  expect(created.status).toBe(201);
+  token = created.body.apiKey;
+  for (const [path, source] of Object.entries(BAMBOO_TEST_SCRIPTS)) {
+    const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/${path}`, { token, script: source });
+    expect(stored.status, path).toBe(201);
+  }
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const call = (method: string, path: string, json?: unknown) =>
+  request(server, method, `/v1/projects/${project}${path}`, json === undefined ? { token } : { token, json });
+
+function withCode(tree: PipelineTree, codes: Record<string, string>, inputs: Record<string, Record<string, unknown>> = {}): PipelineTree {
+  const copy = structuredClone(tree) as any;
+  const visit = (level: any) => {
+    for (const activity of Object.values(level.activities) as any[]) {
+      if (activity.type === "SubProcess") visit(activity.pipeline);
+      else {
+        if (codes[activity.id]) activity.component.code = codes[activity.id];
+        if (inputs[activity.id]) activity.component.inputs = inputs[activity.id];
+      }
+    }
+  };
+  visit(copy);
+  return copy;
+}
+
+/** Polls a run until `done`, tolerating a server that is restarting. */
+async function waitForRun(id: string, done: (body: any) => boolean, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const reply = await call("GET", `/pipelines/${id}`);
+      last = reply.body;
+      if (reply.status === 200 && done(reply.body)) return reply.body;
+    } catch {
+      // the server is between a kill and its restart
+    }
+    if (Date.now() > deadline) throw new Error(`run ${id} did not settle: ${JSON.stringify(last)}\n${server.output().slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("a callback node over HTTP", () => {
+  it("waits at the callback node until POST …/callback with its version, then finishes", async () => {
+    const id = `cb-${Date.now().toString(36)}`;
+    const tree = withCode(treeOf({ id, flows: ["s -> A -> C -> B -> e"] }), { C: "callback_node" });
+    const started = await call("POST", "/pipelines", { pipeline: tree });
+    expect(started.status).toBe(201);
+    expect(started.body).toEqual({ id, state: "RUNNING" });
+    let detail: any;
+    const deadline = Date.now() + 20_000;
+    do {
+      detail = (await call("GET", `/pipelines/${id}/nodes/C`)).body;
+      if (Date.now() > deadline) throw new Error(JSON.stringify(detail));
+    } while (detail.schedule === null);
+    expect(detail.state.state).toBe("RUNNING");
+    expect(detail.schedule).toMatchObject({ type: "CALLBACK", finished: false, expired: false, schedule_times: 0 });
+    expect((await call("GET", `/pipelines/${id}`)).body.children.B).toBeUndefined();
+
+    const stale = await call("POST", `/pipelines/${id}/nodes/C/callback`, { version: "v-stale", data: {} });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("invalid_operation");
+    const accepted = await call("POST", `/pipelines/${id}/nodes/C/callback`, { version: detail.state.version, data: { bit: 1 } });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toEqual({ result: true });
+    const done = await waitForRun(id, (body) => body.state === "FINISHED");
+    expect(Object.fromEntries(Object.entries(done.children).map(([k, v]: [string, any]) => [k, v.state]))).toEqual({ s: "FINISHED", A: "FINISHED", C: "FINISHED", B: "FINISHED", e: "FINISHED" });
+    const listed = await call("GET", "/pipelines?state=FINISHED");
+    expect(listed.body.pipelines.map((p: { id: string }) => p.id)).toContain(id);
+  });
+});
+
+describe("a restart loses nothing", () => {
+  it("every run finishes with the expected states after workerd is killed (SIGKILL) three times mid-run", async () => {
+    const shapes = (i: number): PipelineTree => {
+      const id = `crash-${i}-${Date.now().toString(36)}`;
+      switch (i % 3) {
+        case 0:
+          return withCode(treeOf({ id, flows: ["s -> A -> T -> B -> e"] }), { T: "sleep_timer" }, { T: { bk_timing: { type: "plain", value: 1 } } });
+        case 1:
+          return withCode(treeOf({ id, flows: ["s -> PG -> [A, T1, T2] -> CG -> e"] }), { T1: "sleep_timer", T2: "sleep_timer" }, {
+            T1: { bk_timing: { type: "plain", value: 1 } },
+            T2: { bk_timing: { type: "plain", value: 2 } },
+          });
+        default:
+          return withCode(treeOf({ id, flows: ["s -> SUB -> C -> e"], subprocesses: { SUB: { flows: ["SUB_s -> T -> X -> SUB_e"] } } }), { T: "sleep_timer" }, { T: { bk_timing: { type: "plain", value: 2 } } });
+      }
+    };
+    const trees = Array.from({ length: 12 }, (_, i) => shapes(i));
+    for (const tree of trees) expect((await call("POST", "/pipelines", { pipeline: tree })).status).toBe(201);
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(Math.random() * 700)));
+      await server.crashAndRestart();
+    }
+    for (const tree of trees) {
+      const done = await waitForRun(tree.id, (body) => body.state === "FINISHED");
+      const states = Object.values(done.children).map((child: any) => child.state);
+      expect(new Set(states), tree.id).toEqual(new Set(["FINISHED"]));
+      const expectedNodes = JSON.stringify(tree).match(/"type":"(ServiceActivity|SubProcess|ExclusiveGateway|ParallelGateway|ConvergeGateway|EmptyStartEvent|EmptyEndEvent)"/g)!.length;
+      expect(Object.keys(done.children), tree.id).toHaveLength(expectedNodes);
+    }
+  });
+});
