@@ -6,7 +6,11 @@ import { DEFAULT_RUN_SETTINGS } from "../../engine/bamboo/records";
 import { scriptsOfTree, type PipelineTree } from "../../engine/bamboo/tree";
 import { validatePipelineTree } from "../../engine/bamboo/validator";
 import type { Answer, PipelineOperation } from "../../durable/pipeline-run";
-import { isPipelineScript, type PinnedScripts } from "../../durable/run-scripts";
+import type { Manifest } from "../../durable/registry";
+import { RunScripts, isPipelineScript, type PinnedScripts } from "../../durable/run-scripts";
+import { InvalidOperation, NotFound } from "../../engine/bamboo/errors";
+import { HydrateFailed } from "../../engine/bamboo/context";
+import { previewNodeInputs } from "../../engine/bamboo/preview";
 import { resolveLimits } from "../../sandbox";
 import { requireProject } from "../auth";
 import { pipelineRunOf, registryOf, type AppEnv } from "../env";
@@ -19,6 +23,7 @@ import {
   EmptyBody,
   EventsQuery,
   ForcedFailBody,
+  PreviewInputsBody,
   NodeParams,
   PipelineParams,
   RetryBody,
@@ -34,6 +39,13 @@ import {
 export const pipelines = new Hono<AppEnv>();
 
 const TAGS = ["pipelines"];
+
+/** The pipeline scripts of a manifest, as a run pins them when it starts. */
+function pinnedScripts(manifest: Manifest): PinnedScripts {
+  const scripts: Record<string, { version: number; sha256: string }> = {};
+  for (const [path, entry] of Object.entries(manifest.scripts)) if (isPipelineScript(path)) scripts[path] = entry;
+  return scripts;
+}
 
 /** An answer of a run's Durable Object as HTTP: the value, or its refusal as a 404/409 error. */
 function answer<T>(c: Context<AppEnv>, result: Answer<T>, status: 200 | 201 = 200): Response {
@@ -68,9 +80,7 @@ pipelines.post(
       const paths = [...new Set(missing.map((m) => m.path))];
       throw new ApiError(400, "tree_invalid", `the project has no script at ${paths.join(", ")}`, { nodes: [...new Set(missing.map((m) => m.nodeId))] });
     }
-    const scripts: Record<string, { version: number; sha256: string }> = {};
-    for (const [path, entry] of Object.entries(manifest.scripts)) if (isPipelineScript(path)) scripts[path] = entry;
-    const pinned: PinnedScripts = scripts;
+    const pinned = pinnedScripts(manifest);
     const settings = {
       exclusiveGatewayStrategy: body.settings?.exclusive_gateway_strategy ?? DEFAULT_RUN_SETTINGS.exclusiveGatewayStrategy,
       rerunLimit: body.settings?.rerun_limit ?? DEFAULT_RUN_SETTINGS.rerunLimit,
@@ -88,6 +98,36 @@ pipelines.post(
     );
     if (started.ok) await registryOf(c.env, project).recordRun(tree.id);
     return answer(c, started, 201);
+  },
+);
+
+pipelines.post(
+  "/:project/pipelines/preview-inputs",
+  describeRoute({ summary: "preview_node_inputs: a node's rendered inputs from a tree, without running anything", tags: TAGS }),
+  validator("param", ProjectParams, rejectInvalid),
+  requireProject,
+  validator("json", PreviewInputsBody, rejectInvalid),
+  async (c) => {
+    const { project } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const manifest = await manifestOf(c.env, project);
+    if (manifest === undefined) throw notFound(`project ${project} does not exist`);
+    const validated = validatePipelineTree(body.pipeline, { cycleTolerate: true });
+    if (!validated.ok) throw new ApiError(400, "tree_invalid", validated.error.message, { kind: validated.error.kind, nodes: validated.error.nodes });
+    const scripts = new RunScripts(registryOf(c.env, project), project, pinnedScripts(manifest), resolveLimits(manifest.settings.limits), `[preview ${project}]`);
+    try {
+      const inputs = await previewNodeInputs(validated.tree, body.node_id, {
+        scripts,
+        ...(body.subprocess_stack === undefined ? {} : { subprocessStack: body.subprocess_stack }),
+        ...(body.root_pipeline_data === undefined ? {} : { rootPipelineData: body.root_pipeline_data }),
+        ...(body.parent_params === undefined ? {} : { parentParams: body.parent_params }),
+      });
+      return c.json(inputs);
+    } catch (error) {
+      if (error instanceof NotFound) throw notFound(error.message);
+      if (error instanceof InvalidOperation || error instanceof HydrateFailed) throw new ApiError(409, "invalid_operation", error.message);
+      throw error;
+    }
   },
 );
 
