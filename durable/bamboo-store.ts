@@ -192,11 +192,16 @@ export class SqlBambooStore implements BambooStore {
     sql.exec(SCHEMA);
   }
 
+  /** Written once when the run starts and read by every node (settings, root_pipeline_data), so kept in memory. */
+  private runRecord: RunRecord | undefined;
+
   run(): RunRecord | undefined {
+    if (this.runRecord !== undefined) return this.runRecord;
     const r = only<[string, string, string, number]>(
       this.sql.exec("SELECT pipeline_id, root_pipeline_data, settings, created_at FROM bamboo_run WHERE id = 1"),
     );
-    return r && { pipelineId: r[0], rootPipelineData: JSON.parse(r[1]), settings: JSON.parse(r[2]), createdAt: r[3] };
+    this.runRecord = r && Object.freeze({ pipelineId: r[0], rootPipelineData: JSON.parse(r[1]), settings: JSON.parse(r[2]), createdAt: r[3] });
+    return this.runRecord;
   }
 
   putRun(run: RunRecord): void {
@@ -209,6 +214,7 @@ export class SqlBambooStore implements BambooStore {
       JSON.stringify(run.settings),
       run.createdAt,
     );
+    this.runRecord = undefined;
   }
 
   node(id: string): NodeRecord | undefined {

@@ -89,7 +89,10 @@ export class PipelineRun extends DurableObject<RunEnv> {
   states(flat: boolean): Answer<unknown> {
     const rt = this.rt();
     const states = rt && pipelineStates(rt, flat);
-    return states === undefined ? notFound() : { ok: true, value: states };
+    if (states === undefined) return notFound();
+    // The script versions the run started with, and keeps: path → version.
+    const scripts = Object.fromEntries(Object.entries(this.identity()!.scripts).map(([path, pinned]) => [path, pinned.version]));
+    return { ok: true, value: { ...states, scripts } };
   }
 
   node(nodeId: string): Answer<unknown> {

@@ -113,8 +113,9 @@ describe("scripts of a run", () => {
     while (c.schedule === null);
     await uploadOk(p, "component/versioned", "export default { execute(data) { data.outputs.v = 2; } };");
     expect((await op(p, first, "nodes/C/callback", { version: c.state.version })).status).toBe(200);
-    await waitFor(p, first, (x) => x.state === "FINISHED");
+    const done = await waitFor(p, first, (x) => x.state === "FINISHED");
     expect((await node(p, first, "V")).execution_data.outputs.v).toBe(1);
+    expect((done as unknown as { scripts: Record<string, number> }).scripts).toEqual({ "component/versioned": 1, "component/callback_node": 1 });
     const second = runId("pin2");
     await run(p, pipeline({ id: second, flows: ["s -> V -> e"] }, { V: { code: "versioned" } }));
     await waitFor(p, second, (x) => x.state === "FINISHED");
