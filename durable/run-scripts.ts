@@ -10,8 +10,19 @@ export type PinnedScripts = Readonly<Record<string, { readonly version: number; 
 /** The isolate's sandbox for pipeline runs, with the dialects' calling conventions. */
 const sandbox = new Sandbox({ decorators: { [BAMBOO_SERVICE_DECORATOR]: BAMBOO_SERVICE_SOURCE } });
 
-/** Sources by content hash, shared by the runs of this isolate (immutable, so never stale). */
+/** Sources by content hash, shared by the runs of this isolate (immutable, so never stale; bounded in size). */
 const sources = new Map<string, string>();
+const MAX_SOURCE_CHARS = 32 * 1024 * 1024;
+let sourceChars = 0;
+
+function remember(sha: string, source: string): void {
+  if (sourceChars + source.length > MAX_SOURCE_CHARS) {
+    sources.clear();
+    sourceChars = 0;
+  }
+  sources.set(sha, source);
+  sourceChars += source.length;
+}
 
 /** Which paths of a manifest a pipeline run pins: its scripts and the libraries they import. */
 export function isPipelineScript(path: string): boolean {
@@ -25,6 +36,7 @@ export function isPipelineScript(path: string): boolean {
 export class RunScripts implements BambooScripts {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly infos = new Map<string, ServiceInfo>();
+  private readonly loaded = new Map<string, { script: ScriptVersion; libraries: Libraries }>();
 
   constructor(
     private readonly registry: DurableObjectStub<ProjectRegistry>,
@@ -80,24 +92,39 @@ export class RunScripts implements BambooScripts {
     return run;
   }
 
+  /** A run's scripts never change, so each is worked out once per run object. */
   private async load(path: string): Promise<{ script: ScriptVersion; libraries: Libraries }> {
+    let loaded = this.loaded.get(path);
+    if (loaded === undefined) {
+      loaded = await this.loadPinned(path);
+      this.loaded.set(path, loaded);
+    }
+    return loaded;
+  }
+
+  private async loadPinned(path: string): Promise<{ script: ScriptVersion; libraries: Libraries }> {
     const entry = this.pinned[path];
     if (entry === undefined) throw new ScriptMissing(path);
     const libs = Object.entries(this.pinned)
       .filter(([libPath]) => libPath.startsWith("lib/"))
       .sort(([a], [b]) => (a < b ? -1 : 1));
-    const missing = [entry.sha256, ...libs.map(([, lib]) => lib.sha256)].filter((sha) => !sources.has(sha));
+    const wanted = [entry.sha256, ...libs.map(([, lib]) => lib.sha256)];
+    const found = new Map(wanted.flatMap((sha) => (sources.has(sha) ? [[sha, sources.get(sha)!] as const] : [])));
+    const missing = wanted.filter((sha) => !found.has(sha));
     if (missing.length > 0) {
       const fetched = await this.registry.sources([...new Set(missing)]);
-      for (const [sha, source] of Object.entries(fetched)) sources.set(sha, source);
+      for (const [sha, source] of Object.entries(fetched)) {
+        found.set(sha, source);
+        remember(sha, source);
+      }
     }
-    const source = sources.get(entry.sha256);
+    const source = found.get(entry.sha256);
     if (source === undefined) throw new ScriptMissing(path);
     return {
       script: { path, sha256: entry.sha256, source },
       libraries: {
         fingerprint: libs.map(([libPath, lib]) => `${libPath}@${lib.sha256}`).join(","),
-        sources: new Map(libs.map(([libPath, lib]) => [libPath, sources.get(lib.sha256) ?? ""])),
+        sources: new Map(libs.map(([libPath, lib]) => [libPath, found.get(lib.sha256) ?? ""])),
       },
     };
   }
