@@ -47,6 +47,19 @@ function pinnedScripts(manifest: Manifest): PinnedScripts {
   return scripts;
 }
 
+async function projectManifest(c: Context<AppEnv>, project: string): Promise<Manifest> {
+  const manifest = await manifestOf(c.env, project);
+  if (manifest === undefined) throw notFound(`project ${project} does not exist`);
+  return manifest;
+}
+
+/** The tree as run_pipeline validates and processes it; a 400 `tree_invalid` naming the failing nodes if not. */
+function validTree(tree: unknown, options: Parameters<typeof validatePipelineTree>[1]): PipelineTree {
+  const validated = validatePipelineTree(tree, options);
+  if (!validated.ok) throw new ApiError(400, "tree_invalid", validated.error.message, { kind: validated.error.kind, nodes: validated.error.nodes });
+  return validated.tree;
+}
+
 /** An answer of a run's Durable Object as HTTP: the value, or its refusal as a 404/409 error. */
 function answer<T>(c: Context<AppEnv>, result: Answer<T>, status: 200 | 201 = 200): Response {
   if (!result.ok) throw new ApiError(result.status, result.code, result.message);
@@ -62,17 +75,12 @@ pipelines.post(
   async (c) => {
     const { project } = c.req.valid("param");
     const body = c.req.valid("json");
-    const manifest = await manifestOf(c.env, project);
-    if (manifest === undefined) throw notFound(`project ${project} does not exist`);
-    const validated = validatePipelineTree(body.pipeline, {
+    const manifest = await projectManifest(c, project);
+    const tree = validTree(body.pipeline, {
       cycleTolerate: body.cycle_tolerate ?? false,
       ...(body.start_node_id === undefined ? {} : { startNodeId: body.start_node_id }),
       isSink: (type) => manifest.scripts[`end-event/${type}`] !== undefined,
     });
-    if (!validated.ok) {
-      throw new ApiError(400, "tree_invalid", validated.error.message, { kind: validated.error.kind, nodes: validated.error.nodes });
-    }
-    const tree: PipelineTree = validated.tree;
     const missing = scriptsOfTree(tree).filter(
       (needed) => manifest.scripts[needed.path] === undefined && !(needed.path.startsWith("component/") && isBuiltinComponent(needed.path.slice("component/".length))),
     );
@@ -110,13 +118,11 @@ pipelines.post(
   async (c) => {
     const { project } = c.req.valid("param");
     const body = c.req.valid("json");
-    const manifest = await manifestOf(c.env, project);
-    if (manifest === undefined) throw notFound(`project ${project} does not exist`);
-    const validated = validatePipelineTree(body.pipeline, { cycleTolerate: true });
-    if (!validated.ok) throw new ApiError(400, "tree_invalid", validated.error.message, { kind: validated.error.kind, nodes: validated.error.nodes });
+    const manifest = await projectManifest(c, project);
+    const tree = validTree(body.pipeline, { cycleTolerate: true, isSink: (type) => manifest.scripts[`end-event/${type}`] !== undefined });
     const scripts = new RunScripts(registryOf(c.env, project), project, pinnedScripts(manifest), resolveLimits(manifest.settings.limits), `[preview ${project}]`);
     try {
-      const inputs = await previewNodeInputs(validated.tree, body.node_id, {
+      const inputs = await previewNodeInputs(tree, body.node_id, {
         scripts,
         ...(body.subprocess_stack === undefined ? {} : { subprocessStack: body.subprocess_stack }),
         ...(body.root_pipeline_data === undefined ? {} : { rootPipelineData: body.root_pipeline_data }),
