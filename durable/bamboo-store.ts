@@ -217,9 +217,17 @@ export class SqlBambooStore implements BambooStore {
     this.runRecord = undefined;
   }
 
+  /** Nodes are written when the run starts and read at every step, so they are kept in memory, frozen. */
+  private readonly nodes = new Map<string, NodeRecord>();
+
   node(id: string): NodeRecord | undefined {
+    const cached = this.nodes.get(id);
+    if (cached !== undefined) return cached;
     const r = only<[string]>(this.sql.exec("SELECT record FROM bamboo_nodes WHERE id = ?", id));
-    return r && (JSON.parse(r[0]) as NodeRecord);
+    if (r === undefined) return undefined;
+    const node = deepFreeze(JSON.parse(r[0]) as NodeRecord);
+    this.nodes.set(id, node);
+    return node;
   }
 
   putNode(node: NodeRecord): void {
@@ -228,6 +236,7 @@ export class SqlBambooStore implements BambooStore {
       node.id,
       JSON.stringify(node),
     );
+    this.nodes.delete(node.id);
   }
 
   state(nodeId: string): StateRecord | undefined {
@@ -481,4 +490,12 @@ export class SqlBambooStore implements BambooStore {
     }
     return out;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }

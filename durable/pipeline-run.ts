@@ -67,6 +67,7 @@ export class PipelineRun extends DurableObject<RunEnv> {
     if (this.store.run() !== undefined) return { ok: false, status: 409, code: "conflict", message: `pipeline ${tree.id} already exists` };
     this.ctx.storage.sql.exec("INSERT INTO run_meta (key, value) VALUES ('identity', ?)", JSON.stringify(identity));
     prepareRun(this.rt()!, tree, options);
+    this.queue.flushEvents();
     this.kick();
     return { ok: true, value: { id: tree.id, state: "RUNNING" } };
   }
@@ -77,10 +78,12 @@ export class PipelineRun extends DurableObject<RunEnv> {
     try {
       await applyOperation(rt, operation);
     } catch (error) {
+      this.queue.flushEvents();
       if (error instanceof InvalidOperation || error instanceof IllegalTransition) return { ok: false, status: 409, code: "invalid_operation", message: error.message };
       if (error instanceof NotFound) return { ok: false, status: 404, code: "not_found", message: error.message };
       throw error;
     }
+    this.queue.flushEvents();
     this.kick();
     await this.reportState(rt);
     return { ok: true, value: true };
@@ -146,7 +149,9 @@ export class PipelineRun extends DurableObject<RunEnv> {
       newId: (prefix) => prefix + crypto.randomUUID().replaceAll("-", ""),
     };
     const scripts = withBuiltinComponents(
-      new RunScripts(registry, identity.project, identity.scripts, identity.limits, `[pipeline ${identity.project}/${runId()}]`),
+      new RunScripts(registry, identity.project, identity.scripts, identity.limits, `[pipeline ${identity.project}/${runId()}]`, () =>
+        this.queue.flushEvents(),
+      ),
       (code) => identity.scripts[`component/${code}`] !== undefined,
     );
     const runtime: BambooRuntime = {
@@ -181,6 +186,7 @@ export class PipelineRun extends DurableObject<RunEnv> {
             this.queue.enqueue(work.item, Date.now() + 1000 * (work.attempts + 1));
           }
         }
+        this.queue.flushEvents();
         this.queue.done(work.id);
       }
     } finally {

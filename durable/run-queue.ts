@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS run_events (
  * runs it again (with `attempts` > 0, which tells the engine it is recovering).
  */
 export class RunQueue {
+  private pendingEvents: (string | number)[] = [];
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
   }
@@ -61,11 +63,27 @@ export class RunQueue {
     return row.due ?? undefined;
   }
 
+  /**
+   * Events are buffered and written in multi-row statements (a node emits several): flushEvents() must run before
+   * anything that may let the storage batch commit (an await on I/O) and at the end of each unit of work.
+   */
   appendEvent(eventType: string, data: unknown, at: number): void {
-    this.sql.exec("INSERT INTO run_events (event_type, data, at) VALUES (?, ?, ?)", eventType, JSON.stringify(data), at);
+    this.pendingEvents.push(eventType, JSON.stringify(data), at);
+  }
+
+  flushEvents(): void {
+    const pending = this.pendingEvents;
+    // At most 99 bound parameters per statement (three per event).
+    for (let start = 0; start < pending.length; start += 99) {
+      const chunk = pending.slice(start, start + 99);
+      const rows = Array.from({ length: chunk.length / 3 }, () => "(?, ?, ?)").join(", ");
+      this.sql.exec(`INSERT INTO run_events (event_type, data, at) VALUES ${rows}`, ...chunk);
+    }
+    this.pendingEvents = [];
   }
 
   events(after: number, limit: number): { seq: number; event_type: string; data: unknown; at: string }[] {
+    this.flushEvents();
     return this.sql
       .exec<{ seq: number; event_type: string; data: string; at: number }>(
         "SELECT seq, event_type, data, at FROM run_events WHERE seq > ? ORDER BY seq LIMIT ?",

@@ -44,6 +44,8 @@ export class RunScripts implements BambooScripts {
     private readonly pinned: PinnedScripts,
     private readonly limits: Limits,
     private readonly logPrefix: string,
+    /** Runs before every script call (the run host writes out what it buffered before the call's awaits). */
+    private readonly beforeCall: () => void = () => {},
   ) {}
 
   async service(code: string): Promise<ServiceInfo> {
@@ -82,6 +84,7 @@ export class RunScripts implements BambooScripts {
   }
 
   private invoke(path: string, call: Pick<InvokeRequest, "exportName" | "args" | "decorate">): Promise<InvokeOutcome> {
+    this.beforeCall();
     const run = this.queue.then(async () => {
       const { script, libraries } = await this.load(path);
       const outcome = await sandbox.invoke({ project: this.project, script, libraries, limits: this.limits, ...call });

@@ -45,15 +45,15 @@ export async function callHook(
  */
 export async function dispatchServiceHook(rt: BambooRuntime, nodeId: string, hook: string, save: boolean, callbackData?: unknown): Promise<void> {
   const node = rt.store.node(nodeId);
-  const state = rt.store.state(nodeId);
-  if (node?.type !== "ServiceActivity" || state === undefined) return;
+  if (node?.type !== "ServiceActivity") return;
   let info: ServiceInfo;
   try {
     info = await rt.scripts.service(node.code ?? "");
   } catch {
     return;
   }
-  if (!info.needRunHook) return;
+  const state = rt.store.state(nodeId);
+  if (!info.needRunHook || state === undefined) return;
   const exec = rt.store.executionData(nodeId) ?? { inputs: {}, outputs: {} };
   const base = {
     inputs: exec.inputs,

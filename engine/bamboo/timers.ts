@@ -8,6 +8,8 @@ import type { TimerEvent } from "./tree";
  * Each timer is bound to the node's version, so one that fires late changes nothing (see timer-actions.ts).
  */
 export function onStateChanged(rt: BambooRuntime, state: StateRecord): void {
+  const node = rt.store.node(state.nodeId);
+  if (node?.type !== "ServiceActivity" || (node.timeout === undefined && node.timerEvents === undefined)) return;
   if (state.name !== "RUNNING") {
     if (state.name === "FINISHED" || state.name === "FAILED" || state.name === "SUSPENDED") {
       rt.host.cancel(WORK.timeout, "nodeId", state.nodeId);
@@ -15,8 +17,6 @@ export function onStateChanged(rt: BambooRuntime, state: StateRecord): void {
     }
     return;
   }
-  const node = rt.store.node(state.nodeId);
-  if (node?.type !== "ServiceActivity") return;
   const timeout = node.timeout;
   if (timeout?.enable && typeof timeout.seconds === "number" && timeout.seconds >= 0) {
     const action = timeout.action === "forced_fail_and_skip" ? "forced_fail_and_skip" : "forced_fail";
