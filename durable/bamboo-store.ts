@@ -239,12 +239,25 @@ export class SqlBambooStore implements BambooStore {
     this.nodes.delete(node.id);
   }
 
+  /**
+   * States and node data are read many times per node and written only through this store, so they are kept in
+   * memory as well (write-through, frozen); the object is this run's only writer.
+   */
+  private readonly stateCache = new Map<string, StateRecord>();
+  private readonly dataCache = new Map<string, NodeData>();
+
   state(nodeId: string): StateRecord | undefined {
+    const cached = this.stateCache.get(nodeId);
+    if (cached !== undefined) return cached;
     const r = only<StateRow>(this.sql.exec(`SELECT ${STATE_COLUMNS} FROM bamboo_states WHERE node_id = ?`, nodeId));
-    return r && toState(r);
+    if (r === undefined) return undefined;
+    const state = Object.freeze(toState(r));
+    this.stateCache.set(nodeId, state);
+    return state;
   }
 
   putState(s: StateRecord): void {
+    this.stateCache.set(s.nodeId, Object.freeze({ ...s }));
     this.sql.exec(
       PUT_STATE,
       s.nodeId,
@@ -368,11 +381,17 @@ export class SqlBambooStore implements BambooStore {
   }
 
   data(nodeId: string): NodeData | undefined {
+    const cached = this.dataCache.get(nodeId);
+    if (cached !== undefined) return cached;
     const r = only<[string]>(this.sql.exec("SELECT data FROM bamboo_data WHERE node_id = ?", nodeId));
-    return r && (JSON.parse(r[0]) as NodeData);
+    if (r === undefined) return undefined;
+    const data = deepFreeze(JSON.parse(r[0]) as NodeData);
+    this.dataCache.set(nodeId, data);
+    return data;
   }
 
   putData(nodeId: string, data: NodeData): void {
+    this.dataCache.delete(nodeId);
     this.sql.exec(
       "INSERT INTO bamboo_data (node_id, data) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET data = excluded.data",
       nodeId,
