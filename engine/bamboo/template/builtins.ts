@@ -80,7 +80,7 @@ const TYPES: Record<string, Builtin> = {
   },
   str: (args, budget) => {
     const [value = ""] = bindArguments("str", args, ["object"], 0);
-    const text = pyStr(value);
+    const text = pyStr(value, budget);
     budget.spendString(text.length);
     return text;
   },

@@ -5,7 +5,8 @@
 //   triple-quoted, r/u prefixes, Python escapes, adjacent literals concatenate), True/False/None, lists,
 //   tuples, dicts;
 // - names from the context (which shadow builtins) and comprehension variables;
-// - attribute access only to call allow-listed methods (str, dict, list/tuple); indexing and slicing;
+// - attribute access only to call allow-listed methods (str, dict, list/tuple: see methods.ts);
+//   indexing and slicing;
 // - builtins int float str bool len abs min max round sorted range list tuple dict sum any all;
 // - unary - + not; binary + - * / // % ** with Python semantics; comparisons with chaining, in/not in,
 //   is/is not; and/or returning an operand; `x if c else y`; list comprehensions (several for/if,
@@ -33,10 +34,11 @@ import { fromJson, iterate, PyCallable, PyDict, PyTuple, type PyValue, truthy, t
 export const TEMPLATE_SUBSET = `- Literals: ints (\`42\`, \`0x1f\`, \`1_000\`), floats (\`1.5\`, \`1e3\`), strings in \`'…'\` or \`"…"\` with Python escapes, \`True\`/\`False\`/\`None\`, lists, tuples and dicts.
 - Names: context variables (they shadow builtins) and list-comprehension variables.
 - Indexing and slicing: \`a[i]\`, \`a[i:j:k]\`, negative indices, on str, list, tuple and dict.
-- str methods: \`split\` \`rsplit\` \`upper\` \`lower\` \`strip\` \`lstrip\` \`rstrip\` \`replace\` \`startswith\` \`endswith\` \`join\` \`format\` (positional \`{}\`/\`{0}\` only) \`find\` \`rfind\` \`count\` \`zfill\` \`title\` \`capitalize\`; dict: \`get\` \`keys\` \`values\` \`items\`; list/tuple: \`index\` \`count\`. No other attribute exists.
+- str methods: \`split\` \`rsplit\` \`upper\` \`lower\` \`strip\` \`lstrip\` \`rstrip\` \`replace\` \`startswith\` \`endswith\` \`join\` \`format\` (positional \`{}\`/\`{0}\` only) \`find\` \`rfind\` \`count\` \`zfill\` \`title\` \`capitalize\` \`isdigit\` \`isalpha\` \`isalnum\` \`isspace\`; dict: \`get\` \`keys\` \`values\` \`items\`; list/tuple: \`index\` \`count\`. No other attribute exists.
 - Builtins: \`int\` \`float\` \`str\` \`bool\` \`len\` \`abs\` \`min\` \`max\` \`round\` \`sorted\` \`range\` \`list\` \`tuple\` \`dict\` \`sum\` \`any\` \`all\`.
 - Operators with Python semantics: \`+ - * / // % **\` (\`/\` gives a float, \`str % args\` is printf formatting with \`%s %d %i %f %.2f %r %x %e %g %%\`), \`== != < > <= >=\` (chainable), \`in\`, \`not in\`, \`is\`, \`is not\`, \`and\`/\`or\`/\`not\`, \`x if c else y\`.
 - List comprehensions: \`[e for x in xs if c]\`, several \`for\`s, tuple targets.
+- A fragment cannot contain \`$\`, \`{\`, \`}\` or \`#\` (bamboo's fragment pattern), so dict literals and \`{}\` format strings only work from variables.
 - Ints and floats stay distinct (\`str(5)\` is \`5\`, \`str(5.0)\` is \`5.0\`); ints are limited to ±2**53.
 - Refused (the fragment stays literal): names starting with \`__\`, \`eval\` \`exec\` \`open\` \`getattr\` \`__import__\` \`compile\` \`globals\` \`locals\` \`vars\` \`setattr\` \`delattr\` and similar, private attributes, lambdas, imports.
 - Limits: strings up to 1 MiB, sequences and ranges up to 100,000 items, nesting up to 200 levels, and a bounded amount of work per render.`;

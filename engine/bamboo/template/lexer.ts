@@ -62,22 +62,29 @@ function isDigit(ch: string): boolean {
 }
 
 const INT_FORMS: readonly (readonly [RegExp, number])[] = [
-  [/^0[xX](?:_?[0-9a-fA-F])+/, 16],
-  [/^0[oO](?:_?[0-7])+/, 8],
-  [/^0[bB](?:_?[01])+/, 2],
+  [/0[xX](?:_?[0-9a-fA-F])+/y, 16],
+  [/0[oO](?:_?[0-7])+/y, 8],
+  [/0[bB](?:_?[01])+/y, 2],
 ];
-const DECIMAL = /^(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/;
+const DECIMAL = /(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/y;
+
+function matchAt(pattern: RegExp, source: string, pos: number): string | undefined {
+  pattern.lastIndex = pos;
+  return pattern.exec(source)?.[0];
+}
 
 function readNumber(source: string, pos: number): [number | PyFloat, number] {
-  const rest = source.slice(pos);
-  let text: string;
-  let value: number | PyFloat;
-  const based = INT_FORMS.map(([pattern, base]) => [pattern.exec(rest)?.[0], base] as const).find(([match]) => match !== undefined);
-  if (based?.[0] !== undefined) {
-    text = based[0];
-    value = checkInt(Number.parseInt(text.slice(2).replaceAll("_", ""), based[1]));
-  } else {
-    text = DECIMAL.exec(rest)?.[0] ?? "";
+  let text: string | undefined;
+  let value: number | PyFloat | undefined;
+  for (const [pattern, base] of INT_FORMS) {
+    text = matchAt(pattern, source, pos);
+    if (text !== undefined) {
+      value = checkInt(Number.parseInt(text.slice(2).replaceAll("_", ""), base));
+      break;
+    }
+  }
+  if (text === undefined || value === undefined) {
+    text = matchAt(DECIMAL, source, pos) ?? "";
     const digits = text.replaceAll("_", "");
     if (/[.eE]/.test(digits)) value = new PyFloat(Number(digits));
     else if (/^0+\d/.test(digits)) throw new TemplateSyntaxError("leading zeros in decimal integer literals are not permitted", pos);

@@ -10,6 +10,8 @@ export const LIMITS = {
   maxStringLength: 1 << 20,
   /** Most items a list, tuple, range or dict may hold. */
   maxItems: 100_000,
+  /** Longest expression text the parser accepts (real ones are a few dozen characters). */
+  maxExpressionLength: 1 << 16,
   /** Deepest nesting the parser accepts, and the deepest AST the evaluator walks. */
   maxDepth: 200,
   /** Deepest nesting of a context value converted to a Python value. */

@@ -50,6 +50,7 @@ const KEYWORDS = new Set([
 const COMPARE_OPS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 export function parseExpression(source: string): Expr {
+  if (source.length > LIMITS.maxExpressionLength) throw new TemplateSyntaxError("expression too long", LIMITS.maxExpressionLength);
   const parser = new Parser(tokenize(source));
   const expr = parser.expression();
   parser.expectEnd();
@@ -137,9 +138,10 @@ class Parser {
 
   private binaryChain(ops: readonly BinaryOp[], operand: () => Expr): Expr {
     let left = operand();
-    for (;;) {
+    for (let length = 1; ; length++) {
       const op = this.acceptOp(...ops);
       if (op === undefined) return left;
+      if (length > LIMITS.maxDepth) throw new TemplateSyntaxError("expression nested too deeply", this.peek().pos);
       left = { kind: "binary", op: op as BinaryOp, left, right: operand() };
     }
   }
@@ -160,7 +162,8 @@ class Parser {
   /** primary := atom ( '(' args ')' | '[' subscript ']' | '.' NAME )* */
   private primary(): Expr {
     let expr = this.atom();
-    for (;;) {
+    for (let length = 1; ; length++) {
+      if (length > LIMITS.maxDepth) throw new TemplateSyntaxError("expression nested too deeply", this.peek().pos);
       if (this.acceptOp("(") !== undefined) expr = this.nested(() => this.call(expr));
       else if (this.acceptOp("[") !== undefined) expr = this.nested(() => this.subscript(expr));
       else if (this.acceptOp(".") !== undefined) expr = { kind: "attribute", object: expr, name: this.attributeName() };
@@ -203,14 +206,13 @@ class Parser {
 
   private subscript(object: Expr): Expr {
     const lower = this.isOp(this.peek(), ":") ? undefined : this.expression();
-    if (this.acceptOp(":") === undefined) {
-      this.expectOp("]");
-      if (lower === undefined) throw new TemplateSyntaxError("empty subscript", this.peek().pos);
+    if (lower !== undefined && this.acceptOp("]") !== undefined) {
       if (lower.kind === "constant" && typeof lower.value === "string" && lower.value.startsWith("__")) {
         throw new ForbiddenTemplateError(`can not access private key ${lower.value}`);
       }
       return { kind: "index", object, index: lower };
     }
+    this.expectOp(":");
     const upper = this.isOp(this.peek(), ":") || this.isOp(this.peek(), "]") ? undefined : this.expression();
     let step: Expr | undefined;
     if (this.acceptOp(":") !== undefined && !this.isOp(this.peek(), "]")) step = this.expression();

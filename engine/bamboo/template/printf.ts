@@ -46,7 +46,7 @@ export function percentFormat(fmt: string, args: PyValue, budget: Budget): strin
     } else {
       value = take();
     }
-    const text = convert(conversion, value, flags, precision, percent);
+    const text = convert(conversion, value, flags, precision, percent, budget);
     const padded = pad(text, flags, width);
     budget.spendString(out.length + padded.length);
     out += padded;
@@ -60,17 +60,17 @@ function intArgument(value: PyValue): number {
   return numberOf(value);
 }
 
-function convert(conversion: string, value: PyValue, flags: string, precision: number | undefined, index: number): string {
+function convert(conversion: string, value: PyValue, flags: string, precision: number | undefined, index: number, budget: Budget): string {
   switch (conversion) {
     case "s":
-      return precision === undefined ? pyStr(value) : pyStr(value).slice(0, precision);
+      return pyStr(value, budget).slice(0, precision);
     case "r":
     case "a":
-      return precision === undefined ? pyRepr(value) : pyRepr(value).slice(0, precision);
+      return pyRepr(value, budget).slice(0, precision);
     case "d":
     case "i":
     case "u":
-      return signed(String(Math.trunc(realNumber(value, conversion))), flags);
+      return signed(integerDigits(realNumber(value, conversion)), flags);
     case "f":
     case "F":
       return signed(formatFixed(realNumber(value, conversion), precision ?? 6), flags);
@@ -97,6 +97,13 @@ function convert(conversion: string, value: PyValue, flags: string, precision: n
 function realNumber(value: PyValue, conversion: string): number {
   if (!isNumeric(value)) throw new PyError("TypeError", `%${conversion} format: a real number is required, not ${typeName(value)}`);
   return numberOf(value);
+}
+
+/** The exact digits of trunc(x): a large float such as 1e300 prints in full, as in Python. */
+function integerDigits(x: number): string {
+  if (Number.isNaN(x)) throw new PyError("ValueError", "cannot convert float NaN to integer");
+  if (!Number.isFinite(x)) throw new PyError("OverflowError", "cannot convert float infinity to integer");
+  return BigInt(Math.trunc(x)).toString();
 }
 
 function signed(text: string, flags: string): string {
@@ -162,7 +169,7 @@ export function braceFormat(fmt: string, args: readonly PyValue[], budget: Budge
     numbering = mode;
     const position = field === "" ? automatic++ : Number(field);
     if (position >= args.length) throw new PyError("IndexError", `Replacement index ${position} out of range for positional args tuple`);
-    out += pyStr(args[position] as PyValue);
+    out += pyStr(args[position] as PyValue, budget);
     budget.spendString(out.length);
     i = close;
   }

@@ -20,8 +20,13 @@ export function templateReferences(value: unknown): string[] {
       if (seen.has(fragment)) continue;
       seen.add(fragment);
       const expr = tryParse(fragment);
-      // A fragment that does not parse can never render, so it references nothing (as in bamboo).
-      if (expr instanceof Error) continue;
+      if (expr instanceof Error) {
+        // A fragment that does not parse renders only as a whole string naming a context key (the raw-value rule),
+        // which needs no evaluation: so `${input}` or `${next}` (refused as expressions) still refer to their key.
+        const name = fragment.slice(2, -1);
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !name.startsWith("__")) references.add(fragment);
+        continue;
+      }
       for (const name of freeNames(expr, (candidate) => BUILTINS.has(candidate))) references.add(`\${${name}}`);
     }
   }
@@ -80,7 +85,7 @@ class FragmentRenderer {
     const expr = tryParse(fragment);
     if (expr instanceof Error) return fragment;
     try {
-      return pyStr(evaluate(expr, this.env));
+      return pyStr(evaluate(expr, this.env), this.env.budget);
     } catch {
       // Undefined names, Python errors, exhausted limits and even a host RangeError all mean the same
       // thing in bamboo: the fragment is left unrendered.

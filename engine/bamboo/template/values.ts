@@ -8,7 +8,7 @@
 // Context values (JSON) convert with fromJson: a safe-integer number is an int, any other number a float.
 
 import { PyError } from "./errors";
-import { type Budget, checkItemCount, LIMITS } from "./limits";
+import { type Budget, checkItemCount, checkStringLength, LIMITS } from "./limits";
 import { floatRepr } from "./numbers";
 import { stringRepr } from "./text";
 
@@ -243,24 +243,60 @@ export function contains(container: PyValue, item: PyValue): boolean {
 }
 
 /** Python's `str(x)`. */
-export function pyStr(value: PyValue): string {
-  return typeof value === "string" ? value : pyRepr(value);
+export function pyStr(value: PyValue, budget?: Budget): string {
+  return typeof value === "string" ? value : pyRepr(value, budget);
 }
 
-/** Python's `repr(x)`. */
-export function pyRepr(value: PyValue, depth = 0): string {
-  if (depth > LIMITS.maxValueDepth) throw new PyError("RecursionError", "maximum recursion depth exceeded while getting the repr of an object");
+/**
+ * Python's `repr(x)`. Large containers make large text, so the output is capped at the string
+ * limit while it is written, and each item visited is charged to the budget when there is one.
+ */
+export function pyRepr(value: PyValue, budget?: Budget): string {
+  const parts: string[] = [];
+  let length = 0;
+  const write = (text: string) => {
+    length += text.length;
+    checkStringLength(length);
+    parts.push(text);
+  };
+  const visit = (item: PyValue, depth: number): void => {
+    if (depth > LIMITS.maxValueDepth) throw new PyError("RecursionError", "maximum recursion depth exceeded while getting the repr of an object");
+    budget?.spend(4);
+    const sequence = (open: string, items: readonly PyValue[], close: string) => {
+      write(open);
+      items.forEach((child, index) => {
+        if (index > 0) write(", ");
+        visit(child, depth + 1);
+      });
+      write(close);
+    };
+    if (Array.isArray(item)) sequence("[", item, "]");
+    else if (item instanceof PyTuple) sequence("(", item.items, item.items.length === 1 ? ",)" : ")");
+    else if (item instanceof PyDictView) sequence(`dict_${item.kind}([`, item.items(), "])");
+    else if (item instanceof PyDict) {
+      write("{");
+      let first = true;
+      for (const [key, child] of item.entries.values()) {
+        if (!first) write(", ");
+        first = false;
+        visit(key, depth + 1);
+        write(": ");
+        visit(child, depth + 1);
+      }
+      write("}");
+    } else write(scalarRepr(item));
+  };
+  visit(value, 0);
+  return parts.join("");
+}
+
+function scalarRepr(value: Exclude<PyValue, PyValue[] | PyTuple | PyDict | PyDictView>): string {
   if (value === null) return "None";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return String(value);
   if (typeof value === "string") return stringRepr(value);
   if (value instanceof PyFloat) return floatRepr(value.value);
-  const inner = (item: PyValue) => pyRepr(item, depth + 1);
-  if (Array.isArray(value)) return `[${value.map(inner).join(", ")}]`;
-  if (value instanceof PyTuple) return value.items.length === 1 ? `(${inner(value.items[0] ?? null)},)` : `(${value.items.map(inner).join(", ")})`;
-  if (value instanceof PyDict) return `{${[...value.entries.values()].map(([key, item]) => `${inner(key)}: ${inner(item)}`).join(", ")}}`;
   if (value instanceof PyRange) return value.step === 1 ? `range(${value.start}, ${value.stop})` : `range(${value.start}, ${value.stop}, ${value.step})`;
-  if (value instanceof PyDictView) return `dict_${value.kind}([${value.items().map(inner).join(", ")}])`;
   if (value.kind === "type") return `<class '${value.name}'>`;
   if (value.kind === "method") return `<built-in method ${value.name} of ${typeName(value.receiver ?? null)} object>`;
   return `<built-in function ${value.name}>`;
