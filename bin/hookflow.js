@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// hookflow CLI: upload a Fireboom-style hook folder to hookflow, and write the stub files Fireboom needs.
-// Node 20+, no dependencies beyond Node's standard library.
+// hookflow CLI: upload a Fireboom-style hook folder to hookflow, write the stub files Fireboom needs, and start and
+// follow bamboo pipeline runs (bin/pipeline.js).
+// Node 20+. The only dependency is log-update, loaded only to redraw `pipeline start --watch` on a terminal.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
+import { CliError, CONNECTION_OPTIONS, connectionOf, UsageError } from "./common.js";
+import { pipeline } from "./pipeline.js";
 
 const HELP = `hookflow: tooling for hookflow's Fireboom hook server
 
@@ -31,6 +34,29 @@ Usage:
       --ext               the server SDK's extension  (default .ts)
       --upper-first-basename  the SDK's upperFirstBasename option
 
+  hookflow pipeline start <tree.json> [--data data.json] [--context context.json] [--watch]
+      Start a bamboo pipeline run and print its id. <tree.json> holds either the pipeline tree itself or a whole
+      start body {"pipeline": <tree>, "root_pipeline_data"?, "root_pipeline_context"?, "subprocess_context"?,
+      "start_node_id"?, "cycle_tolerate"?, "settings"?}, told apart by a top-level "pipeline" key.
+      --data     root_pipeline_data from a JSON file (replaces the body's)
+      --context  root_pipeline_context from a JSON file (replaces the body's)
+      --watch    follow the run's node states until it settles, then print the final tree; exit code 0 if the
+                 pipeline FINISHED, 1 otherwise (130 after Ctrl-C, which stops watching, not the run). On a
+                 terminal the tree is redrawn in place, colored by state unless NO_COLOR is set; otherwise each
+                 change of a node's state is printed as a line ("+1.2s  FINISHED   A"), for logs.
+                 Settled means: the pipeline is FINISHED or REVOKED; or it waits for an operator: no node is
+                 CREATED, READY or RUNNING (the pipeline and its subprocesses aside, which stay RUNNING over a
+                 failed node), some node is FAILED or SUSPENDED, and nothing has changed for 2 s. A node waiting
+                 for a callback, an event or a timer is RUNNING, so the watch goes on.
+      An invalid tree prints the server's message and the ids of the failing nodes; exit code 1.
+      --url, --project, --token as for push.
+
+  hookflow pipeline show <id> [--flat]
+      Print a run's node states once, as a tree: one line per node that has run,
+        STATE      node-id  (retry n, skip, error_ignored, loop n)
+      in the order the nodes were created, a subprocess's nodes indented under it (--flat: all at one level).
+      --url, --project, --token as for push.
+
   hookflow --help
 `;
 
@@ -39,8 +65,6 @@ const GLOBAL_HOOKS = ["beforeOriginRequest", "onOriginRequest", "onOriginRespons
 const AUTHENTICATION_HOOKS = ["postAuthentication", "mutatingPostAuthentication", "revalidateAuthentication", "postLogout"];
 const UPLOAD_HOOKS = ["preUpload", "postUpload"];
 const OPERATION_TYPES = { query: 0, mutation: 1, subscription: 2 };
-
-class UsageError extends Error {}
 
 // ------------------------------------------------------------------------------------------------------
 // The hooks folder
@@ -108,15 +132,11 @@ async function push(args) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { url: { type: "string" }, project: { type: "string" }, token: { type: "string" } },
+    options: CONNECTION_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError("push needs exactly one folder: hookflow push <dir>");
   const dir = resolve(positionals[0]);
-  const url = (values.url ?? process.env.HOOKFLOW_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
-  const project = values.project ?? process.env.HOOKFLOW_PROJECT;
-  const token = values.token ?? process.env.HOOKFLOW_TOKEN;
-  if (!project) throw new UsageError("no project: pass --project or set HOOKFLOW_PROJECT");
-  if (!token) throw new UsageError("no token: pass --token or set HOOKFLOW_TOKEN");
+  const { url, project, token } = connectionOf(values);
 
   const { scripts, problems } = collectScripts(dir);
   const counts = { created: 0, unchanged: 0, failed: problems.length };
@@ -326,6 +346,8 @@ async function main(argv) {
       return push(rest);
     case "fireboom-stubs":
       return fireboomStubs(rest);
+    case "pipeline":
+      return pipeline(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -337,6 +359,9 @@ try {
   if (error instanceof UsageError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || error?.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     console.error(`hookflow: ${error.message}\nRun "hookflow --help" for usage.`);
     process.exitCode = 2;
+  } else if (error instanceof CliError) {
+    console.error(`hookflow: ${error.message}`);
+    process.exitCode = 1;
   } else {
     console.error(`hookflow: ${error?.stack ?? error}`);
     process.exitCode = 1;
