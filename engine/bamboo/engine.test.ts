@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunHost, WorkItem } from "../run-host";
 import { withBuiltinComponents } from "./builtins";
 import { MemoryBambooStore } from "./memory-store";
-import { callback, forcedFailActivity } from "./operations";
+import { callback, forcedFailActivity, retryNode, skipNode } from "./operations";
 import { prepareRun } from "./prepare";
 import { DEFAULT_RUN_SETTINGS } from "./records";
 import type { BambooRuntime } from "./runtime";
@@ -123,5 +123,43 @@ describe("the engine core on its runtime interface", () => {
     // First poll at once, then after 1 s and 4 s: three polls, finished on the fourth (after 9 s more).
     expect(h.store.scheduleOf("A", h.store.state("A")!.version)).toMatchObject({ finished: true, times: 4 });
     expect(h.events.filter((e) => e.startsWith("pre_schedule"))).toHaveLength(4);
+  });
+
+  it("dispatches the operator hooks read-only, with callback data for pre/post_callback, and node_finish writable", async () => {
+    const seen: { method: string; callbackData?: unknown }[] = [];
+    const h = harness({
+      hooked: {
+        info: { needSchedule: true, interval: null, multiCallback: false, needRunHook: true },
+        call: (call) => {
+          seen.push({ method: call.method, ...("callbackData" in call ? { callbackData: call.callbackData } : {}) });
+          const outputs = { ...call.outputs, [call.method]: true };
+          return { outputs, returned: call.method === "schedule" ? false : true };
+        },
+      },
+    });
+    start(h.rt, { id: "p", flows: ["s -> A -> e"] }, { A: "hooked" });
+    await h.drain();
+    const version = h.store.state("A")!.version;
+    await callback(h.rt, "A", version, { bit: 0 });
+    await h.drain();
+    expect(h.store.state("A")?.name).toBe("FAILED");
+    await retryNode(h.rt, "A", undefined);
+    await h.drain();
+    await forcedFailActivity(h.rt, "A", "stop");
+    await skipNode(h.rt, "A");
+    await h.drain();
+    expect(seen.map((s) => s.method)).toEqual([
+      "node_enter", "pre_execute", "execute", "post_execute",
+      "pre_callback", "post_callback", "pre_schedule", "schedule", "node_schedule_fail",
+      "pre_retry_node", "post_retry_node", "node_enter", "pre_execute", "execute", "post_execute",
+      "pre_forced_fail_activity", "post_forced_fail_activity", "pre_skip_node", "post_skip_node",
+    ]);
+    expect(seen.find((s) => s.method === "pre_callback")?.callbackData).toEqual({ bit: 0 });
+    const outputs = h.store.executionData("A")!.outputs;
+    for (const readOnly of ["pre_retry_node", "post_retry_node", "pre_forced_fail_activity", "post_forced_fail_activity", "pre_skip_node", "post_skip_node"]) {
+      expect(outputs[readOnly], readOnly).toBeUndefined();
+    }
+    expect(outputs.post_execute).toBe(true);
+    expect(h.store.state("A")).toMatchObject({ name: "FINISHED", skip: true });
   });
 });
