@@ -1,4 +1,3 @@
-import { DurableObject } from "cloudflare:workers";
 import { withBuiltinComponents } from "../engine/bamboo/builtins";
 import { IllegalTransition, InvalidOperation, NotFound } from "../engine/bamboo/errors";
 import * as operations from "../engine/bamboo/operations";
@@ -7,23 +6,12 @@ import { contextView, nodeDetail, pipelineStates } from "../engine/bamboo/querie
 import type { BambooRuntime } from "../engine/bamboo/runtime";
 import type { PipelineTree } from "../engine/bamboo/tree";
 import { runWork } from "../engine/bamboo/work";
-import type { RunHost, WorkItem } from "../engine/run-host";
-import type { Limits } from "../sandbox";
+import type { WorkItem } from "../engine/run-host";
 import { SqlBambooStore } from "./bamboo-store";
-import type { ProjectRegistry } from "./project-registry";
-import { RunQueue } from "./run-queue";
-import { RunScripts, type PinnedScripts } from "./run-scripts";
+import { RunObject, notFound, type Answer, type RunIdentity } from "./run-object";
+import { RunScripts } from "./run-scripts";
 
-interface RunEnv {
-  readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
-}
-
-/** What the Worker hands a new run: who owns it, the scripts it pins and its limits. */
-export interface RunIdentity {
-  readonly project: string;
-  readonly scripts: PinnedScripts;
-  readonly limits: Limits;
-}
+export type { Answer, RunIdentity } from "./run-object";
 
 /** An operator call on a run, as the HTTP layer names it. */
 export type PipelineOperation =
@@ -36,38 +24,19 @@ export type PipelineOperation =
   | { readonly op: "forced_fail"; readonly nodeId: string; readonly exData: string }
   | { readonly op: "callback"; readonly nodeId: string; readonly version: string; readonly data: unknown };
 
-/** Refusals come back as data: errors do not keep their class across RPC. */
-export type Answer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: 404 | 409; readonly code: string; readonly message: string };
-
-const META_SCHEMA = "CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
-/** A work item that keeps failing is dropped after this many attempts (logged), rather than block the run. */
-const MAX_ATTEMPTS = 3;
-/** While work is queued the alarm stays at most this far ahead, so a restart mid-drain resumes the queue. */
-const WATCHDOG_MS = 1000;
-
 /**
- * One pipeline run: the run host of api.md's "Pipeline runs". It keeps the run in SQLite, implements the engine's
- * runtime interface over it, drains the run's work queue one item at a time, and multiplexes its timers on the
- * object's one alarm. Everything about bamboo's semantics is in engine/bamboo.
+ * One bamboo pipeline run (api.md "Pipeline runs"): the run object with the bamboo engine's runtime over its
+ * SQLite, and the pipeline RPCs. Everything about bamboo's semantics is in engine/bamboo.
  */
-export class PipelineRun extends DurableObject<RunEnv> {
-  private readonly queue = new RunQueue(this.ctx.storage.sql);
+export class PipelineRun extends RunObject {
   private readonly store = new SqlBambooStore(this.ctx.storage.sql);
   private runtime: BambooRuntime | undefined;
-  private draining = false;
-  private alarmAt: number | null | undefined;
   private reportedState: string | undefined;
-
-  constructor(ctx: DurableObjectState, env: RunEnv) {
-    super(ctx, env);
-    ctx.storage.sql.exec(META_SCHEMA);
-  }
 
   async start(identity: RunIdentity, tree: PipelineTree, options: RunOptions): Promise<Answer<{ id: string; state: string }>> {
     if (this.store.run() !== undefined) return { ok: false, status: 409, code: "conflict", message: `pipeline ${tree.id} already exists` };
-    this.ctx.storage.sql.exec("INSERT INTO run_meta (key, value) VALUES ('identity', ?)", JSON.stringify(identity));
+    this.saveIdentity(identity);
     prepareRun(this.rt()!, tree, options);
-    this.queue.flushEvents();
     this.kick();
     return { ok: true, value: { id: tree.id, state: "RUNNING" } };
   }
@@ -78,14 +47,13 @@ export class PipelineRun extends DurableObject<RunEnv> {
     try {
       await applyOperation(rt, operation);
     } catch (error) {
-      this.queue.flushEvents();
       if (error instanceof InvalidOperation || error instanceof IllegalTransition) return { ok: false, status: 409, code: "invalid_operation", message: error.message };
-      if (error instanceof NotFound) return { ok: false, status: 404, code: "not_found", message: error.message };
+      if (error instanceof NotFound) return notFound(error.message);
       throw error;
+    } finally {
+      this.kick();
     }
-    this.queue.flushEvents();
-    this.kick();
-    await this.reportState(rt);
+    await this.afterDrain();
     return { ok: true, value: true };
   }
 
@@ -106,20 +74,18 @@ export class PipelineRun extends DurableObject<RunEnv> {
     return this.query((rt) => contextView(rt, pipelineId ?? rt.store.run()!.pipelineId));
   }
 
-  events(after: number, limit: number): Answer<{ events: unknown[]; next: number | null }> {
-    if (this.rt() === undefined) return notFound();
-    const events = this.queue.events(after, limit);
-    return { ok: true, value: { events, next: events.length === limit ? events.at(-1)!.seq : null } };
+  protected override async runWork(item: WorkItem, recovering: boolean): Promise<void> {
+    await runWork(this.rt()!, item, recovering);
   }
 
-  override async alarm(): Promise<void> {
-    this.alarmAt = undefined;
-    if (this.draining) {
-      // A long drain is still going: keep a watchdog alarm in case this instance dies before it ends.
-      await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
-      return;
-    }
-    await this.drain();
+  /** Tells the project's run index when the root pipeline's state changed. */
+  protected override async afterDrain(): Promise<void> {
+    const rt = this.rt();
+    const id = rt?.store.run()?.pipelineId;
+    const state = id === undefined ? undefined : rt!.store.state(id)?.name;
+    if (state === undefined || state === this.reportedState) return;
+    this.reportedState = state;
+    await this.registry().recordRun(id!, state);
   }
 
   private query(read: (rt: BambooRuntime) => unknown): Answer<unknown> {
@@ -128,7 +94,7 @@ export class PipelineRun extends DurableObject<RunEnv> {
     try {
       return { ok: true, value: read(rt) };
     } catch (error) {
-      if (error instanceof NotFound) return { ok: false, status: 404, code: "not_found", message: error.message };
+      if (error instanceof NotFound) return notFound(error.message);
       throw error;
     }
   }
@@ -138,96 +104,28 @@ export class PipelineRun extends DurableObject<RunEnv> {
     if (this.runtime !== undefined) return this.runtime;
     const identity = this.identity();
     if (identity === undefined) return undefined;
-    const registry = this.env.PROJECTS.get(this.env.PROJECTS.idFromName(identity.project));
     const store = this.store;
-    const runId = () => store.run()?.pipelineId ?? "";
-    const host: RunHost = {
-      now: () => Date.now(),
-      enqueue: (item: WorkItem, delayMs?: number) => this.queue.enqueue(item, Date.now() + (delayMs ?? 0)),
-      cancel: (kind, key, value) => this.queue.cancel(kind, key, value),
-      emit: (eventType, data) => this.queue.appendEvent(eventType, data, Date.now()),
-      newId: (prefix) => prefix + crypto.randomUUID().replaceAll("-", ""),
-    };
     const scripts = withBuiltinComponents(
-      new RunScripts(registry, identity.project, identity.scripts, identity.limits, `[pipeline ${identity.project}/${runId()}]`, () =>
-        this.queue.flushEvents(),
+      new RunScripts(
+        this.registry(),
+        identity.project,
+        identity.scripts,
+        identity.limits,
+        () => `[pipeline ${identity.project}/${store.run()?.pipelineId ?? ""}]`,
+        () => this.queue.flushEvents(),
       ),
       (code) => identity.scripts[`component/${code}`] !== undefined,
     );
-    const runtime: BambooRuntime = {
+    this.runtime = {
       store,
-      host,
+      host: this.host,
       scripts,
       get settings() {
         return store.run()!.settings;
       },
     };
-    this.runtime = runtime;
-    return runtime;
+    return this.runtime;
   }
-
-  /** Starts draining after the current call has answered (bamboo's operations return before their work runs). */
-  private kick(): void {
-    void this.armAlarm();
-    if (!this.draining) setTimeout(() => void this.drain(), 0);
-  }
-
-  private async drain(): Promise<void> {
-    const rt = this.rt();
-    if (this.draining || rt === undefined) return;
-    this.draining = true;
-    try {
-      for (let work = this.queue.take(Date.now()); work !== undefined; work = this.queue.take(Date.now())) {
-        try {
-          await runWork(rt, work.item, work.attempts > 0);
-        } catch (error) {
-          console.error(`[pipeline ${runIdOf(rt)}] ${work.item.kind} ${JSON.stringify(work.item.args)} failed (attempt ${work.attempts + 1}):`, error);
-          if (work.attempts + 1 < MAX_ATTEMPTS) {
-            this.queue.enqueue(work.item, Date.now() + 1000 * (work.attempts + 1));
-          }
-        }
-        this.queue.flushEvents();
-        this.queue.done(work.id);
-      }
-    } finally {
-      this.draining = false;
-      await this.armAlarm();
-    }
-    await this.reportState(rt);
-  }
-
-  /** Tells the project's run index when the root pipeline's state changed. */
-  private async reportState(rt: BambooRuntime): Promise<void> {
-    const id = runIdOf(rt);
-    const state = rt.store.state(id)?.name;
-    if (state === undefined || state === this.reportedState) return;
-    this.reportedState = state;
-    const project = this.identity()!.project;
-    await this.env.PROJECTS.get(this.env.PROJECTS.idFromName(project)).recordRun(id, state);
-  }
-
-  private identity(): RunIdentity | undefined {
-    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = 'identity'").toArray()[0];
-    return row === undefined ? undefined : (JSON.parse(row.value) as RunIdentity);
-  }
-
-  /** Sets the one alarm to the earliest queued item (now-due work gets a watchdog a moment ahead). */
-  private async armAlarm(): Promise<void> {
-    const due = this.queue.earliestDue();
-    const at = due === undefined ? null : Math.max(due, this.draining ? Date.now() + WATCHDOG_MS : due);
-    if (at === this.alarmAt) return;
-    this.alarmAt = at;
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(at);
-  }
-}
-
-function runIdOf(rt: BambooRuntime): string {
-  return rt.store.run()?.pipelineId ?? "?";
-}
-
-function notFound<T>(): Answer<T> {
-  return { ok: false, status: 404, code: "not_found", message: "no such pipeline" };
 }
 
 async function applyOperation(rt: BambooRuntime, operation: PipelineOperation): Promise<void> {

@@ -43,7 +43,8 @@ export class RunScripts implements BambooScripts {
     private readonly project: string,
     private readonly pinned: PinnedScripts,
     private readonly limits: Limits,
-    private readonly logPrefix: string,
+    /** Tags the call's log lines in the Worker's console (a function: the run may not be stored yet). */
+    private readonly logPrefix: () => string,
     /** Runs before every script call (the run host writes out what it buffered before the call's awaits). */
     private readonly beforeCall: () => void = () => {},
   ) {}
@@ -54,7 +55,11 @@ export class RunScripts implements BambooScripts {
     const cached = sha === undefined ? undefined : this.infos.get(sha);
     if (cached !== undefined) return cached;
     const outcome = await this.invoke(path, { exportName: "default.execute", args: [{ mode: "describe" }], decorate: BAMBOO_SERVICE_DECORATOR });
-    if (!outcome.ok) throw new ScriptMissing(`${path} (${outcome.error.message})`);
+    if (!outcome.ok) {
+      // A module that loads but has no execute method is not a component; say that rather than "missing".
+      const reason = /is not a function|has no export/.test(outcome.error.message) ? "it has no execute method" : outcome.error.message;
+      throw new ScriptMissing(path, reason);
+    }
     const info = outcome.result as ServiceInfo;
     this.infos.set(sha!, info);
     return info;
@@ -88,7 +93,7 @@ export class RunScripts implements BambooScripts {
     const run = this.queue.then(async () => {
       const { script, libraries } = await this.load(path);
       const outcome = await sandbox.invoke({ project: this.project, script, libraries, limits: this.limits, ...call });
-      for (const entry of outcome.logs) console.log(`${this.logPrefix} ${path} [${entry.level}]`, entry.message);
+      for (const entry of outcome.logs) console.log(`${this.logPrefix()} ${path} [${entry.level}]`, entry.message);
       return outcome;
     });
     this.queue = run.catch(() => undefined);

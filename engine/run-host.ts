@@ -31,10 +31,13 @@ export type ScriptOutcome<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly stack?: string };
 
-/** Raised by a script interface when the script a run needs is not among the versions the run started with. */
+/** Raised by a script interface when a script a run needs is not among the versions it started with, or is not usable. */
 export class ScriptMissing extends Error {
-  constructor(readonly path: string) {
-    super(`no script at ${path}`);
+  constructor(
+    readonly path: string,
+    reason = "no such script",
+  ) {
+    super(`${path}: ${reason}`);
     this.name = "ScriptMissing";
   }
 }

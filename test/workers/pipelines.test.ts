@@ -137,6 +137,20 @@ describe("scripts of a run", () => {
     expect((await waitFor(p, Q, (s) => s.state === "FINISHED")).children.A?.state).toBe("FINISHED");
   });
 
+  it("a component without execute, or a waiting one without schedule, fails its node with a clear ex_data", async () => {
+    const { project: p } = await newProject("shape");
+    await uploadOk(p, "component/no_execute", "export default { schedule() {} };");
+    await uploadOk(p, "component/no_schedule", "export default { needSchedule: true, interval: 0, execute() {} };");
+    const P = runId("noexec");
+    await run(p, pipeline({ id: P, flows: ["s -> A -> e"] }, { A: { code: "no_execute" } }));
+    await waitFor(p, P, (x) => x.children.A?.state === "FAILED");
+    expect((await node(p, P, "A")).execution_data.outputs.ex_data).toMatch(/no_execute.*has no execute method/);
+    const Q = runId("nosched");
+    await run(p, pipeline({ id: Q, flows: ["s -> A -> e"] }, { A: { code: "no_schedule" } }));
+    await waitFor(p, Q, (x) => x.children.A?.state === "FAILED");
+    expect((await node(p, Q, "A")).execution_data.outputs.ex_data).toBe("component no_schedule has no schedule method");
+  });
+
   it("a lazy variable in data.inputs is computed by its script when a node needs it", async () => {
     const P = runId("lazyvar");
     await run(project, pipeline({ id: P, flows: ["s -> A -> e"], data: { inputs: { "${name}": lazy("upper_case", "${who}") as never, "${who}": plain("ada") as never }, outputs: [] } }, { A: { inputs: { hello: splice("hi ${name}") } } }));

@@ -120,7 +120,7 @@ pipelines.post(
     const body = c.req.valid("json");
     const manifest = await projectManifest(c, project);
     const tree = validTree(body.pipeline, { cycleTolerate: true, isSink: (type) => manifest.scripts[`end-event/${type}`] !== undefined });
-    const scripts = new RunScripts(registryOf(c.env, project), project, pinnedScripts(manifest), resolveLimits(manifest.settings.limits), `[preview ${project}]`);
+    const scripts = new RunScripts(registryOf(c.env, project), project, pinnedScripts(manifest), resolveLimits(manifest.settings.limits), () => `[preview ${project}]`);
     try {
       const inputs = await previewNodeInputs(tree, body.node_id, {
         scripts,

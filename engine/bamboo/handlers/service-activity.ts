@@ -81,7 +81,7 @@ async function execute(attempt: NodeAttempt): Promise<ExecuteResult> {
 function failBeforeExecute({ rt, node, loop, innerLoop, version }: NodeAttempt, data: NodeData, error: Error): ExecuteResult {
   const plainInputs: Record<string, unknown> = {};
   for (const [key, input] of Object.entries(data.inputs)) if (!input.need_render) plainInputs[key] = input.value;
-  const exData = error instanceof ScriptMissing ? `component ${node.code} not found: ${error.message}` : `inputs hydrate failed(${error.message}), check node log for details`;
+  const exData = error instanceof ScriptMissing ? `component ${node.code} cannot run: ${error.message}` : `inputs hydrate failed(${error.message}), check node log for details`;
   setState(rt, node.id, "FAILED", { version, setArchiveTime: true });
   rt.store.putExecutionData(node.id, { inputs: plainInputs, outputs: { ex_data: exData, _result: false, _loop: loop, _inner_loop: innerLoop } });
   return sleep;
@@ -99,7 +99,9 @@ async function schedule(attempt: NodeAttempt, record: ScheduleRecord, callbackDa
 
   rt.host.emit("pre_schedule", signal);
   await hook("pre_schedule");
-  const result = await rt.scripts.callService(node.code ?? "", { ...base, method: "schedule", callbackData });
+  const called = await rt.scripts.callService(node.code ?? "", { ...base, method: "schedule", callbackData });
+  // A component that waits must say when it is done: without a schedule method it would wait forever.
+  const result = called.missing ? { ...called, threw: `component ${node.code} has no schedule method` } : called;
   base.outputs = { ...result.outputs };
   const success = result.threw === undefined && result.returned !== false;
   if (success) {

@@ -1,0 +1,137 @@
+import { DurableObject } from "cloudflare:workers";
+import type { RunHost, WorkItem } from "../engine/run-host";
+import type { Limits } from "../sandbox";
+import type { ProjectRegistry } from "./project-registry";
+import { RunQueue } from "./run-queue";
+import type { PinnedScripts } from "./run-scripts";
+
+export interface RunEnv {
+  readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
+}
+
+/** What the Worker hands a new run: who owns it, the scripts it pins and its limits. */
+export interface RunIdentity {
+  readonly project: string;
+  readonly scripts: PinnedScripts;
+  readonly limits: Limits;
+}
+
+/** Refusals come back as data: errors do not keep their class across RPC. */
+export type Answer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: 404 | 409; readonly code: string; readonly message: string };
+
+export function notFound<T>(message = "no such run"): Answer<T> {
+  return { ok: false, status: 404, code: "not_found", message };
+}
+
+const META_SCHEMA = "CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+/** A work item that keeps failing is dropped after this many attempts (logged), rather than block the run. */
+const MAX_ATTEMPTS = 3;
+/** While work is queued the alarm stays at most this far ahead, so a restart mid-drain resumes the queue. */
+const WATCHDOG_MS = 1000;
+
+/**
+ * What every run's Durable Object does whatever its dialect: it keeps the run's identity, implements the run host
+ * of engine/run-host.ts over SQLite (a persisted work queue whose delayed items are the run's timers, and an
+ * ordered event log), drains the queue one item at a time, and multiplexes the timers on the object's one alarm.
+ * A dialect's object extends it with its engine's runtime and RPC methods.
+ */
+export abstract class RunObject extends DurableObject<RunEnv> {
+  protected readonly queue = new RunQueue(this.ctx.storage.sql);
+  private draining = false;
+  private alarmAt: number | null | undefined;
+  private identityRecord: RunIdentity | undefined;
+
+  constructor(ctx: DurableObjectState, env: RunEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec(META_SCHEMA);
+  }
+
+  /** Runs one queued item of the dialect; `recovering` when a restart interrupted an earlier attempt. */
+  protected abstract runWork(item: WorkItem, recovering: boolean): Promise<void>;
+
+  /** Called after the queue has drained (a dialect reports its run's state from here). */
+  protected async afterDrain(): Promise<void> {}
+
+  /** The run's engine event log, in order. */
+  events(after: number, limit: number): Answer<{ events: unknown[]; next: number | null }> {
+    if (this.identity() === undefined) return notFound();
+    const events = this.queue.events(after, limit);
+    return { ok: true, value: { events, next: events.length === limit ? events.at(-1)!.seq : null } };
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
+    if (this.draining) {
+      // A long drain is still going: keep a watchdog alarm in case this instance dies before it ends.
+      await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+      return;
+    }
+    await this.drain();
+  }
+
+  protected identity(): RunIdentity | undefined {
+    if (this.identityRecord !== undefined) return this.identityRecord;
+    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = 'identity'").toArray()[0];
+    this.identityRecord = row === undefined ? undefined : (JSON.parse(row.value) as RunIdentity);
+    return this.identityRecord;
+  }
+
+  protected saveIdentity(identity: RunIdentity): void {
+    this.ctx.storage.sql.exec("INSERT INTO run_meta (key, value) VALUES ('identity', ?)", JSON.stringify(identity));
+    this.identityRecord = identity;
+  }
+
+  protected registry(): DurableObjectStub<ProjectRegistry> {
+    return this.env.PROJECTS.get(this.env.PROJECTS.idFromName(this.identity()!.project));
+  }
+
+  /** The run host the engines see. */
+  protected readonly host: RunHost = {
+    now: () => Date.now(),
+    enqueue: (item: WorkItem, delayMs?: number) => this.queue.enqueue(item, Date.now() + (delayMs ?? 0)),
+    cancel: (kind, key, value) => this.queue.cancel(kind, key, value),
+    emit: (eventType, data) => this.queue.appendEvent(eventType, data, Date.now()),
+    newId: (prefix) => prefix + crypto.randomUUID().replaceAll("-", ""),
+  };
+
+  /**
+   * Ends a call that changed the run: writes out buffered events, then starts draining after the call has answered
+   * (bamboo's operations return before their work runs).
+   */
+  protected kick(): void {
+    this.queue.flushEvents();
+    void this.armAlarm();
+    if (!this.draining) setTimeout(() => void this.drain(), 0);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining || this.identity() === undefined) return;
+    this.draining = true;
+    try {
+      for (let work = this.queue.take(Date.now()); work !== undefined; work = this.queue.take(Date.now())) {
+        try {
+          await this.runWork(work.item, work.attempts > 0);
+        } catch (error) {
+          console.error(`[run ${this.ctx.id}] ${work.item.kind} ${JSON.stringify(work.item.args)} failed (attempt ${work.attempts + 1}):`, error);
+          if (work.attempts + 1 < MAX_ATTEMPTS) this.queue.enqueue(work.item, Date.now() + 1000 * (work.attempts + 1));
+        }
+        this.queue.flushEvents();
+        this.queue.done(work.id);
+      }
+    } finally {
+      this.draining = false;
+      await this.armAlarm();
+    }
+    await this.afterDrain();
+  }
+
+  /** Sets the one alarm to the earliest queued item (now-due work gets a watchdog a moment ahead). */
+  private async armAlarm(): Promise<void> {
+    const due = this.queue.earliestDue();
+    const at = due === undefined ? null : Math.max(due, this.draining ? Date.now() + WATCHDOG_MS : due);
+    if (at === this.alarmAt) return;
+    this.alarmAt = at;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+}
