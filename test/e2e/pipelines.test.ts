@@ -123,3 +123,42 @@ describe("a restart loses nothing", () => {
     }
   });
 });
+
+describe("examples/bamboo", () => {
+  it("pushes with the CLI, and both example trees run as examples/bamboo/README.md says", async () => {
+    const { execFile } = await import("node:child_process");
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("./server");
+    const examples = join(ROOT, "examples", "bamboo");
+    const pushed = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [join(ROOT, "bin", "hookflow.js"), "push", examples, "--url", server.url, "--project", project, "--token", token], (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, out: stdout + stderr }),
+      );
+    });
+    expect(pushed.code, pushed.out).toBe(0);
+
+    const order = JSON.parse(readFileSync(join(examples, "trees", "order.json"), "utf8"));
+    const data = JSON.parse(readFileSync(join(examples, "trees", "order.data.json"), "utf8"));
+    expect((await call("POST", "/pipelines", { pipeline: order, root_pipeline_data: data })).status).toBe(201);
+    const done = await waitForRun(order.id, (body) => body.state === "FINISHED");
+    expect(done.children.n_auto).toBeUndefined();
+    expect((await call("GET", `/pipelines/${order.id}/nodes/${order.id}`)).body.execution_data.outputs).toEqual({ "${amount}": 135.9, "${tracking}": "SF-EXPRESS-A1001" });
+
+    const payment = JSON.parse(readFileSync(join(examples, "trees", "payment.json"), "utf8"));
+    expect((await call("POST", "/pipelines", { pipeline: payment })).status).toBe(201);
+    const versionOf = async (nodeId: string) => {
+      for (;;) {
+        const detail = (await call("GET", `/pipelines/${payment.id}/nodes/${nodeId}`)).body;
+        if (detail.schedule?.version === detail.state?.version && detail.state?.state === "RUNNING") return detail.state.version as string;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const paid = await call("POST", `/pipelines/${payment.id}/nodes/n_pay/callback`, { version: await versionOf("n_pay"), data: { status: "paid", paid_at: "2026-06-01T10:00:00Z" } });
+    expect(paid.status).toBe(200);
+    const approve = await versionOf("n_approve");
+    for (const who of ["ann", "bob"]) expect((await call("POST", `/pipelines/${payment.id}/nodes/n_approve/callback`, { version: approve, data: { approver: who } })).status).toBe(200);
+    await waitForRun(payment.id, (body) => body.state === "FINISHED");
+    expect((await call("GET", `/pipelines/${payment.id}/nodes/${payment.id}`)).body.execution_data.outputs).toEqual({ "${paid_at}": "2026-06-01T10:00:00Z", "${approvers}": ["ann", "bob"] });
+  });
+});
