@@ -313,12 +313,22 @@ export class SqlBambooStore implements BambooStore {
     };
   }
 
+  /** Processes are read at every step of the execute loop; reads are served from memory (write-through). */
+  private readonly processCache = new Map<number, ProcessRecord>();
+
   process(id: number): ProcessRecord | undefined {
-    const r = only<ProcessRow>(this.sql.exec(`SELECT ${PROCESS_COLUMNS} FROM bamboo_processes WHERE id = ?`, id));
-    return r && toProcess(r);
+    let cached = this.processCache.get(id);
+    if (cached === undefined) {
+      const r = only<ProcessRow>(this.sql.exec(`SELECT ${PROCESS_COLUMNS} FROM bamboo_processes WHERE id = ?`, id));
+      if (r === undefined) return undefined;
+      cached = Object.freeze(toProcess(r));
+      this.processCache.set(id, cached);
+    }
+    return { ...cached, pipelineStack: [...cached.pipelineStack] };
   }
 
   putProcess(p: ProcessRecord): void {
+    this.processCache.set(p.id, Object.freeze({ ...p, pipelineStack: Object.freeze([...p.pipelineStack]) }));
     this.sql.exec(
       PUT_PROCESS,
       p.id,

@@ -51,7 +51,7 @@ export class PipelineRun extends RunObject {
       if (error instanceof NotFound) return notFound(error.message);
       throw error;
     } finally {
-      this.kick();
+      this.kick(true);
     }
     await this.afterDrain();
     return { ok: true, value: true };

@@ -32,6 +32,7 @@ export async function execute(rt: BambooRuntime, processId: number, nodeId: stri
   rt.store.putProcess(process);
   let current = nodeId;
   let first = true;
+  let nodesRun = 0;
   for (;;) {
     if (current === process.destinationId) {
       childReachedDestination(rt, process);
@@ -109,7 +110,8 @@ export async function execute(rt: BambooRuntime, processId: number, nodeId: stri
       if (error instanceof StateVersionNotMatch) return;
       throw error;
     }
-    process = rt.store.process(processId) ?? process;
+    const entered = rt.store.process(processId) ?? process;
+    process = entered;
     if (result.pipelineStack !== undefined) process = { ...process, pipelineStack: result.pipelineStack };
     if (!result.shouldSleep && result.nextNodeId !== node.id) {
       rt.host.emit("node_finish", { root_pipeline_id: node.rootPipelineId, node_id: node.id });
@@ -125,15 +127,25 @@ export async function execute(rt: BambooRuntime, processId: number, nodeId: stri
       for (const child of result.dispatchProcesses) dispatchExecute(rt, child.processId, child.nodeId);
     }
     if (result.shouldDie) process = { ...process, dead: true };
-    rt.store.putProcess(process);
+    // A node that just passes the process on changes nothing of it: skip the write.
+    if (process !== entered) rt.store.putProcess(process);
     if (result.shouldSleep || result.shouldDie) return;
     if (result.nextNodeId === undefined) {
       rt.store.putProcess({ ...process, asleep: true });
       return;
     }
     current = result.nextNodeId;
+    if (++nodesRun % NODES_PER_WORK_ITEM === 0) {
+      // A long chain continues in a new work item: the host can run timers and other processes in between, and a
+      // restart repeats at most this many nodes' work.
+      dispatchExecute(rt, processId, current);
+      return;
+    }
   }
 }
+
+/** How many nodes one execute work item runs before it queues the rest of the chain. */
+const NODES_PER_WORK_ITEM = 64;
 
 /** A forked child at its converge gateway dies; the last one to arrive wakes the parent at the converge. */
 function childReachedDestination(rt: BambooRuntime, child: ProcessRecord): void {
