@@ -37,6 +37,9 @@ export class PipelineRun extends RunObject {
     if (this.store.run() !== undefined) return { ok: false, status: 409, code: "conflict", message: `pipeline ${tree.id} already exists` };
     this.saveIdentity(identity);
     prepareRun(this.rt()!, tree, options);
+    // Listed before any work runs, so a fast run's later state report always lands after this one.
+    this.reportedState = "RUNNING";
+    await this.registry().recordRun(tree.id, "RUNNING");
     this.kick();
     return { ok: true, value: { id: tree.id, state: "RUNNING" } };
   }

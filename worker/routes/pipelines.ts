@@ -104,7 +104,6 @@ pipelines.post(
         ...(body.start_node_id === undefined ? {} : { startNodeId: body.start_node_id }),
       },
     );
-    if (started.ok) await registryOf(c.env, project).recordRun(tree.id);
     return answer(c, started, 201);
   },
 );
