@@ -37,9 +37,15 @@ export class PipelineRun extends RunObject {
     if (this.store.run() !== undefined) return { ok: false, status: 409, code: "conflict", message: `pipeline ${tree.id} already exists` };
     this.saveIdentity(identity);
     prepareRun(this.rt()!, tree, options);
-    // Listed before any work runs, so a fast run's later state report always lands after this one.
+    // Listed through the same stub as every later state report, which delivers calls in order: a fast run's
+    // FINISHED always lands after this RUNNING. Not awaited: the run does not wait on the project's object.
     this.reportedState = "RUNNING";
-    await this.registry().recordRun(tree.id, "RUNNING");
+    this.registry()
+      .recordRun(tree.id, "RUNNING")
+      .catch((error: unknown) => {
+        this.registryStub = undefined;
+        console.error(`[pipeline ${tree.id}] could not list the run:`, error);
+      });
     this.kick();
     return { ok: true, value: { id: tree.id, state: "RUNNING" } };
   }

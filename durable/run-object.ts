@@ -83,8 +83,13 @@ export abstract class RunObject extends DurableObject<RunEnv> {
     this.identityRecord = identity;
   }
 
+  /** Cleared when a call through it fails: a stub that threw fails every later call. */
+  protected registryStub: DurableObjectStub<ProjectRegistry> | undefined;
+
+  /** The project's registry object, through one stub: calls made on one stub are delivered in order. */
   protected registry(): DurableObjectStub<ProjectRegistry> {
-    return this.env.PROJECTS.get(this.env.PROJECTS.idFromName(this.identity()!.project));
+    this.registryStub ??= this.env.PROJECTS.get(this.env.PROJECTS.idFromName(this.identity()!.project));
+    return this.registryStub;
   }
 
   /** The run host the engines see. */
