@@ -54,7 +54,7 @@ export class RunScripts implements BambooScripts {
     const sha = this.pinned[path]?.sha256;
     const cached = sha === undefined ? undefined : this.infos.get(sha);
     if (cached !== undefined) return cached;
-    const outcome = await this.invoke(path, { exportName: "default.execute", args: [{ mode: "describe" }], decorate: BAMBOO_SERVICE_DECORATOR });
+    const outcome = await this.invoke(path, { exportName: "default.execute", args: ['{"mode":"describe"}'], decorate: BAMBOO_SERVICE_DECORATOR });
     if (!outcome.ok) {
       // A module that loads but has no execute method is not a component; say that rather than "missing".
       const reason = /is not a function|has no export/.test(outcome.error.message) ? "it has no execute method" : outcome.error.message;
@@ -66,15 +66,16 @@ export class RunScripts implements BambooScripts {
   }
 
   async callService(code: string, call: ServiceCall): Promise<ServiceResult> {
-    const { outputs, ...rest } = call;
+    const withCallbackData = "callbackData" in call;
+    const request = JSON.stringify({ mode: "call", method: call.method, self: call.self, outputs: call.outputs, withCallbackData });
     const outcome = await this.invoke(`component/${code}`, {
       exportName: "default.execute",
-      args: [{ mode: "call", ...rest, outputsJson: JSON.stringify(outputs) }],
+      args: withCallbackData ? [request, call.inputs, call.parentInputs, call.callbackData ?? null] : [request, call.inputs, call.parentInputs],
       decorate: BAMBOO_SERVICE_DECORATOR,
     });
     if (outcome.ok) return outcome.result as ServiceResult;
     // A limit breach (or a crash) ends the call where it was: outputs are as they were before it.
-    return { returned: false, threw: `${outcome.error.code}: ${outcome.error.message}`, outputs, scheduleFinished: false };
+    return { returned: false, threw: `${outcome.error.code}: ${outcome.error.message}`, outputs: call.outputs, scheduleFinished: false };
   }
 
   async lazyValue(code: string, value: unknown, context: Readonly<Record<string, unknown>>): Promise<unknown> {

@@ -1,11 +1,14 @@
 /**
  * The calling convention of `component/{code}` scripts, run inside the sandbox as a decorator (see
- * SandboxOptions.decorators). The host calls the export `default.execute` with one read-only argument:
+ * SandboxOptions.decorators). The host calls the export `default.execute` with:
  *
- *   { mode: "describe" }                    → the component's flags (ServiceInfo)
- *   { mode: "call", method, inputs, outputsJson, parentInputs, callbackData?, self }
- *                                           → ServiceResult: what `method` returned or threw, `data.outputs` after
- *                                             it, and whether it called `this.finishSchedule()`
+ *   [callJson, inputs?, parentInputs?, callbackData?]
+ *
+ * `callJson` is `{"mode": "describe"}` → the component's flags (ServiceInfo), or
+ * `{"mode": "call", method, self, outputs, withCallbackData}` → ServiceResult: what `method` returned or threw,
+ * `data.outputs` after it, and whether it called `this.finishSchedule()`. The small fixed part travels as one JSON
+ * string (parsing it is cheaper than reading it through argument views); the inputs and callback data stay
+ * read-only views, so a big input costs nothing until the script reads it.
  *
  * The method runs with `this` = the Service object of api.md (id, version, …, finishSchedule, log) and
  * `(data, parentData[, callbackData])`. `data.inputs` and `parentData.inputs` are read-only views; `data.outputs`
@@ -33,18 +36,18 @@ export const BAMBOO_SERVICE_SOURCE = /* js */ `
       needRunHook: service.needRunHook === true,
     };
   };
-  const dataOf = (inputs, outputs) => {
-    const data = {
-      inputs,
-      outputs,
-      get_one_of_inputs: (key, fallback) => (key in inputs ? inputs[key] : fallback === undefined ? null : fallback),
-      get_one_of_outputs: (key, fallback) => (key in data.outputs ? data.outputs[key] : fallback === undefined ? null : fallback),
-      set_outputs: (key, value) => { data.outputs[key] = value; return true; },
-      update_outputs: (values) => { Object.assign(data.outputs, values); return true; },
-      reset_outputs: (values) => { data.outputs = Object.assign({}, values || {}); return true; },
-    };
-    return data;
-  };
+  // bamboo's Data helpers, on a prototype so a call allocates one object, not one closure per helper.
+  class Data {
+    constructor(inputs, outputs) {
+      this.inputs = inputs;
+      this.outputs = outputs;
+    }
+    get_one_of_inputs(key, fallback) { return key in this.inputs ? this.inputs[key] : fallback === undefined ? null : fallback; }
+    get_one_of_outputs(key, fallback) { return key in this.outputs ? this.outputs[key] : fallback === undefined ? null : fallback; }
+    set_outputs(key, value) { this.outputs[key] = value; return true; }
+    update_outputs(values) { Object.assign(this.outputs, values); return true; }
+    reset_outputs(values) { this.outputs = Object.assign({}, values || {}); return true; }
+  }
   const describeError = (error) => {
     if (error !== null && typeof error === "object" && "message" in error) {
       const head = (error.name ? error.name + ": " : "") + error.message;
@@ -52,30 +55,27 @@ export const BAMBOO_SERVICE_SOURCE = /* js */ `
     }
     return String(error);
   };
-  return function (args, host, raw) {
-    const request = raw(args[0]);
+  return function (args) {
+    const request = JSON.parse(args[0]);
     return function (fn, service) {
       if (request.mode === "describe") return describe(service);
       const method = service[request.method];
-      if (typeof method !== "function") return { returned: null, outputs: JSON.parse(request.outputsJson), scheduleFinished: false, missing: true };
+      if (typeof method !== "function") return { returned: null, outputs: request.outputs, scheduleFinished: false, missing: true };
       let finished = false;
-      const self = raw(request.self);
-      const thisArg = Object.freeze(Object.assign({}, self, {
-        log,
-        finishSchedule() { finished = true; },
-        isScheduleFinished() { return finished; },
-      }));
-      const data = dataOf(request.inputs, JSON.parse(request.outputsJson));
-      const parentData = Object.freeze({ inputs: request.parentInputs, outputs: Object.freeze({}) });
+      const self = request.self;
+      self.log = log;
+      self.finishSchedule = () => { finished = true; };
+      self.isScheduleFinished = () => finished;
+      Object.freeze(self);
+      const data = new Data(args[1], request.outputs);
+      const parentData = Object.freeze({ inputs: args[2], outputs: Object.freeze({}) });
       const settle = (returned, threw) => {
         const result = { returned: returned === undefined ? null : returned, outputs: data.outputs, scheduleFinished: finished };
         if (threw !== undefined) result.threw = threw;
         return result;
       };
       try {
-        const returned = "callbackData" in request
-          ? method.call(thisArg, data, parentData, request.callbackData)
-          : method.call(thisArg, data, parentData);
+        const returned = request.withCallbackData ? method.call(self, data, parentData, args[3]) : method.call(self, data, parentData);
         if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
           return Promise.resolve(returned).then((value) => settle(value), (error) => settle(undefined, describeError(error)));
         }
