@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
 import type { PipelineTree } from "../../engine/bamboo/tree";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
-import { request, startServer, type Server } from "./server";
+import { request, startServer, startStub, type Server } from "./server";
 
 let server: Server;
 let project: string;
@@ -160,5 +160,52 @@ describe("examples/bamboo", () => {
     for (const who of ["ann", "bob"]) expect((await call("POST", `/pipelines/${payment.id}/nodes/n_approve/callback`, { version: approve, data: { approver: who } })).status).toBe(200);
     await waitForRun(payment.id, (body) => body.state === "FINISHED");
     expect((await call("GET", `/pipelines/${payment.id}/nodes/${payment.id}`)).body.execution_data.outputs).toEqual({ "${paid_at}": "2026-06-01T10:00:00Z", "${approvers}": ["ann", "bob"] });
+  });
+});
+
+describe("S23 variant: forced fail while execute is still running", () => {
+  it("the execute that finishes later is discarded: its outputs never replace the forced failure", async () => {
+    // dummy_exec_node awaits its input's seconds; here it awaits a loopback server that answers when told to.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const stub = await startStub(async () => {
+      await released;
+      return { body: { slept: true } };
+    });
+    try {
+      const source = `export const permissions = { net: ["127.0.0.1"] };
+export default {
+  async execute(data) {
+    const answer = await fetch("${stub.url}/sleep");
+    data.outputs.slept = (await answer.json()).slept;
+    return true;
+  },
+};
+`;
+      const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/component/dummy_exec_node`, { token, script: source });
+      expect([200, 201]).toContain(stored.status);
+      const id = `ffexec-${Date.now().toString(36)}`;
+      expect((await call("POST", "/pipelines", { pipeline: withCode(treeOf({ id, flows: ["s -> T -> e"] }), { T: "dummy_exec_node" }) })).status).toBe(201);
+      const deadline = Date.now() + 20_000;
+      while (stub.requests.length === 0) {
+        if (Date.now() > deadline) throw new Error("the component never called the stub");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const failed = await call("POST", `/pipelines/${id}/nodes/T/forced-fail`, { ex_data: "forced fail by test" });
+      expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+      const expected = { inputs: {}, outputs: { ex_data: "forced fail by test", _forced_failed: true } };
+      expect((await call("GET", `/pipelines/${id}/nodes/T`)).body.execution_data).toEqual(expected);
+      release();
+      // The run's work items run in order: once the skip's continuation has finished the run, the late execute
+      // has completed before it, and was discarded.
+      expect((await call("POST", `/pipelines/${id}/nodes/T/skip`)).status).toBe(200);
+      await waitForRun(id, (body) => body.state === "FINISHED");
+      const after = (await call("GET", `/pipelines/${id}/nodes/T`)).body;
+      expect(after.execution_data).toEqual(expected);
+      expect(after.state).toMatchObject({ state: "FINISHED", skip: true });
+    } finally {
+      release();
+      await stub.close();
+    }
   });
 });
