@@ -257,32 +257,68 @@ export class SqlBambooStore implements BambooStore {
   }
 
   putState(s: StateRecord): void {
-    this.stateCache.set(s.nodeId, Object.freeze({ ...s }));
-    this.sql.exec(
-      PUT_STATE,
-      s.nodeId,
-      s.rootId,
-      s.parentId,
-      s.name,
-      s.version,
-      s.loop,
-      s.innerLoop,
-      s.retry,
-      bit(s.skip),
-      bit(s.errorIgnored),
-      s.createdTime,
-      s.startedTime ?? null,
-      s.archivedTime ?? null,
-    );
+    const state = Object.freeze({ ...s });
+    this.stateCache.set(s.nodeId, state);
+    this.pendingStates.set(s.nodeId, state);
+  }
+
+  /**
+   * States and processes are written behind: a node's RUNNING and FINISHED, and a process's step after step,
+   * become one write. The run object flushes before anything that may let its storage batch commit (a script call,
+   * the end of a work item or an operator call), so what is stored is the same as written through.
+   */
+  private readonly pendingStates = new Map<string, StateRecord>();
+  private readonly pendingProcesses = new Map<number, ProcessRecord>();
+
+  flush(): void {
+    for (const s of this.pendingStates.values()) {
+      this.sql.exec(
+        PUT_STATE,
+        s.nodeId,
+        s.rootId,
+        s.parentId,
+        s.name,
+        s.version,
+        s.loop,
+        s.innerLoop,
+        s.retry,
+        bit(s.skip),
+        bit(s.errorIgnored),
+        s.createdTime,
+        s.startedTime ?? null,
+        s.archivedTime ?? null,
+      );
+    }
+    this.pendingStates.clear();
+    for (const p of this.pendingProcesses.values()) {
+      this.sql.exec(
+        PUT_PROCESS,
+        p.id,
+        p.parentId,
+        JSON.stringify(p.pipelineStack),
+        p.currentNodeId,
+        p.destinationId,
+        bit(p.asleep),
+        bit(p.suspended),
+        p.suspendedBy,
+        bit(p.dead),
+        p.needAck,
+        p.ackNum,
+      );
+    }
+    this.pendingProcesses.clear();
   }
 
   states(): StateRecord[] {
+    this.flush();
     const out: StateRecord[] = [];
     for (const r of this.sql.exec(`SELECT ${STATE_COLUMNS} FROM bamboo_states ORDER BY seq`).raw<StateRow>()) out.push(toState(r));
     return out;
   }
 
   newProcess(p: Omit<ProcessRecord, "id">): ProcessRecord {
+    // Ids continue after every process written so far, buffered ones included.
+    this.flush();
     const { id } = this.sql
       .exec<{ id: number }>(
         NEW_PROCESS,
@@ -328,24 +364,13 @@ export class SqlBambooStore implements BambooStore {
   }
 
   putProcess(p: ProcessRecord): void {
-    this.processCache.set(p.id, Object.freeze({ ...p, pipelineStack: Object.freeze([...p.pipelineStack]) }));
-    this.sql.exec(
-      PUT_PROCESS,
-      p.id,
-      p.parentId,
-      JSON.stringify(p.pipelineStack),
-      p.currentNodeId,
-      p.destinationId,
-      bit(p.asleep),
-      bit(p.suspended),
-      p.suspendedBy,
-      bit(p.dead),
-      p.needAck,
-      p.ackNum,
-    );
+    const process = Object.freeze({ ...p, pipelineStack: Object.freeze([...p.pipelineStack]) });
+    this.processCache.set(p.id, process);
+    this.pendingProcesses.set(p.id, process);
   }
 
   liveProcesses(): ProcessRecord[] {
+    this.flush();
     const out: ProcessRecord[] = [];
     for (const r of this.sql.exec(`SELECT ${PROCESS_COLUMNS} FROM bamboo_processes WHERE dead = 0 ORDER BY id`).raw<ProcessRow>()) {
       out.push(toProcess(r));

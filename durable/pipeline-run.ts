@@ -83,6 +83,11 @@ export class PipelineRun extends RunObject {
     return this.query((rt) => contextView(rt, pipelineId ?? rt.store.run()!.pipelineId));
   }
 
+  protected override flush(): void {
+    this.store.flush();
+    super.flush();
+  }
+
   protected override async runWork(item: WorkItem, recovering: boolean): Promise<void> {
     await runWork(this.rt()!, item, recovering);
   }
@@ -121,7 +126,7 @@ export class PipelineRun extends RunObject {
         identity.scripts,
         identity.limits,
         () => `[pipeline ${identity.project}/${store.run()?.pipelineId ?? ""}]`,
-        () => this.queue.flushEvents(),
+        () => this.flush(),
       ),
       (code) => identity.scripts[`component/${code}`] !== undefined,
     );

@@ -51,6 +51,14 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   /** Runs one queued item of the dialect; `recovering` when a restart interrupted an earlier attempt. */
   protected abstract runWork(item: WorkItem, recovering: boolean): Promise<void>;
 
+  /**
+   * Writes out what is buffered (events; a dialect's store adds its own): before anything that may let the storage
+   * batch commit, so a commit never holds half a step.
+   */
+  protected flush(): void {
+    this.queue.flushEvents();
+  }
+
   /** Called after the queue has drained (a dialect reports its run's state from here). */
   protected async afterDrain(): Promise<void> {}
 
@@ -106,7 +114,7 @@ export abstract class RunObject extends DurableObject<RunEnv> {
    * (bamboo's operations return before their work runs).
    */
   protected kick(inline = false): void {
-    this.queue.flushEvents();
+    this.flush();
     void this.armAlarm();
     if (this.draining) return;
     // Inline, the first few items run before the call answers, in its storage batch: a resume reaches the next
@@ -128,7 +136,7 @@ export abstract class RunObject extends DurableObject<RunEnv> {
           console.error(`[run ${this.ctx.id}] ${work.item.kind} ${JSON.stringify(work.item.args)} failed (attempt ${work.attempts + 1}):`, error);
           if (work.attempts + 1 < MAX_ATTEMPTS) this.queue.enqueue(work.item, Date.now() + 1000 * (work.attempts + 1));
         }
-        this.queue.flushEvents();
+        this.flush();
         this.queue.done(work.id);
       }
     } finally {
