@@ -73,6 +73,28 @@ describe("loops and re-entry", () => {
     expect((await node(project, P, "A")).execution_data.inputs).toMatchObject({ raw: "${x}", rendered: "X" });
   });
 
+  it("skip_conditional_parallel_gateway forks the chosen flows of a failed gateway to its converge", async () => {
+    const P = runId("scpg");
+    const tree = pipeline({ id: P, flows: ["s -> CPG -> [A, B, C] -> CG -> e"], conditions: { CPG: { A: "1 == 2", B: "1 == 2", C: "1 == 2" } } });
+    await run(project, tree);
+    await waitFor(project, P, (x) => x.children.CPG?.state === "FAILED");
+    const flowIds = ["A", "C"].map((target) => Object.values(tree.flows).find((f) => f.source === "CPG" && f.target === target)!.id);
+    expect((await op(project, P, "nodes/CPG/skip-conditional-parallel-gateway", { flow_ids: ["nope"], converge_gateway_id: "CG" })).status).toBe(409);
+    expect((await op(project, P, "nodes/CPG/skip-conditional-parallel-gateway", { flow_ids: flowIds, converge_gateway_id: "CG" })).status).toBe(200);
+    const s = await waitFor(project, P, (x) => x.state === "FINISHED");
+    expect(stateNames(s, ["CPG", "A", "B", "C", "CG", "e"])).toEqual({ CPG: "FINISHED", A: "FINISHED", B: "absent", C: "FINISHED", CG: "FINISHED", e: "FINISHED" });
+    expect(s.children.CPG?.skip).toBe(true);
+  });
+
+  it("an initialized rewritable node output starts with its value, and its source nodes overwrite it", async () => {
+    const P = runId("init");
+    const out = { type: "plain", value: "initial", need_initialization: true, source_act: [{ source_act: "B", source_key: "v" }] };
+    await run(project, pipeline({ id: P, flows: ["s -> A -> B -> e"], data: { inputs: { "${out}": out as never }, outputs: [] } }, { A: { inputs: { seen: splice("${out}") } }, B: { inputs: { v: plain("from B") } } }));
+    await waitFor(project, P, (x) => x.state === "FINISHED");
+    expect((await node(project, P, "A")).execution_data.inputs.seen).toBe("initial");
+    expect((await api("GET", `/v1/projects/${project}/pipelines/${P}/context`)).body["${out}"]).toEqual({ type: "plain", value: "from B" });
+  });
+
   it("pre_render_keys are rendered once by the start event and stored as PLAIN", async () => {
     const P = runId("pre");
     await run(
