@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
-import type { PipelineTree } from "../../engine/bamboo/tree";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
 import { ROOT, request, startServer, type Server } from "./server";
+import { withCode } from "../fixtures/bamboo-trees";
 
 const CLI = join(ROOT, "bin", "hookflow.js");
 
@@ -62,22 +62,6 @@ function jsonFile(name: string, value: unknown): string {
 }
 
 const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-/** A copy of the tree with other component codes and inputs on some activities (subprocesses included). */
-function withCode(tree: PipelineTree, codes: Record<string, string>, inputs: Record<string, Record<string, unknown>> = {}): PipelineTree {
-  const copy = structuredClone(tree) as any;
-  const visit = (level: any) => {
-    for (const activity of Object.values(level.activities) as any[]) {
-      if (activity.type === "SubProcess") visit(activity.pipeline);
-      else {
-        if (codes[activity.id]) activity.component.code = codes[activity.id];
-        if (inputs[activity.id]) activity.component.inputs = inputs[activity.id];
-      }
-    }
-  };
-  visit(copy);
-  return copy;
-}
 
 /** A --watch change line (non-TTY): `  +1.2s  STATE      node-id`. */
 const changeLine = (state: string, nodeId: string) => new RegExp(`^\\s*\\+\\d+\\.\\ds\\s+${state}\\s+${nodeId}$`, "m");

@@ -7,6 +7,7 @@ import { treeOf } from "../../engine/bamboo/validator/test-trees";
 import type { PipelineTree } from "../../engine/bamboo/tree";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
 import { request, startServer, startStub, type Server } from "./server";
+import { withCode } from "../fixtures/bamboo-trees";
 
 let server: Server;
 let project: string;
@@ -29,21 +30,6 @@ afterAll(async () => {
 
 const call = (method: string, path: string, json?: unknown) =>
   request(server, method, `/v1/projects/${project}${path}`, json === undefined ? { token } : { token, json });
-
-function withCode(tree: PipelineTree, codes: Record<string, string>, inputs: Record<string, Record<string, unknown>> = {}): PipelineTree {
-  const copy = structuredClone(tree) as any;
-  const visit = (level: any) => {
-    for (const activity of Object.values(level.activities) as any[]) {
-      if (activity.type === "SubProcess") visit(activity.pipeline);
-      else {
-        if (codes[activity.id]) activity.component.code = codes[activity.id];
-        if (inputs[activity.id]) activity.component.inputs = inputs[activity.id];
-      }
-    }
-  };
-  visit(copy);
-  return copy;
-}
 
 /** Polls a run until `done`, tolerating a server that is restarting. */
 async function waitForRun(id: string, done: (body: any) => boolean, timeoutMs = 60_000): Promise<any> {
