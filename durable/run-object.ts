@@ -107,6 +107,16 @@ export abstract class RunObject extends DurableObject<RunEnv> {
     cancel: (kind, key, value) => this.queue.cancel(kind, key, value),
     emit: (eventType, data) => this.queue.appendEvent(eventType, data, Date.now()),
     newId: (prefix) => prefix + crypto.randomUUID().replaceAll("-", ""),
+    background: (task) => {
+      task()
+        .then(
+          (item) => {
+            if (item !== undefined) this.queue.enqueue(item, Date.now());
+          },
+          (error: unknown) => console.error(`[run ${this.ctx.id}] background task failed:`, error),
+        )
+        .finally(() => this.kick());
+    },
   };
 
   /**

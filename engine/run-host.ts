@@ -24,6 +24,12 @@ export interface RunHost {
   emit(eventType: string, data: Readonly<Record<string, unknown>>): void;
   /** A fresh id with the given prefix (`v` + 32 hex for versions, as bamboo's uuid4().hex). */
   newId(prefix: string): string;
+  /**
+   * Runs I/O outside the work queue (an HTTP request that may take seconds must not hold up the run's timers and
+   * resumes). The work item `task` answers, if any, is queued and drained when it settles. Not persisted: a work
+   * item queued beforehand must cover a restart while the task is in flight.
+   */
+  background(task: () => Promise<WorkItem | undefined>): void;
 }
 
 /** How a script call ended, as the engines see it: a value, or an error whose message becomes the node's failure. */

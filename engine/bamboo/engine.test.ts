@@ -34,6 +34,9 @@ function harness(components: Record<string, { info: ServiceInfo; call: (call: Se
     },
     emit: (type, data) => events.push(`${type}${data.node_id ? `(${String(data.node_id)})` : ""}`),
     newId: (prefix) => `${prefix}${++ids}`,
+    background: () => {
+      throw new Error("the bamboo engine starts no background work");
+    },
   };
   const scripts: BambooScripts = {
     service: async (code) => components[code]!.info,

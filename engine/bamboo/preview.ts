@@ -68,6 +68,9 @@ function previewRuntime(scripts: BambooScripts): BambooRuntime {
     cancel: () => undefined,
     emit: () => undefined,
     newId: (prefix) => `${prefix}${(++issued).toString(16).padStart(32, "0")}`,
+    background: () => {
+      throw new Error("a preview starts no background work");
+    },
   };
   return { store: new MemoryBambooStore(), host, scripts, settings: DEFAULT_RUN_SETTINGS };
 }

@@ -17,11 +17,92 @@ export interface NocobaseRuntime {
   /** `$env`: the project's environment variables. */
   readonly env?: Readonly<Record<string, unknown>>;
   readonly settings?: NocobaseSettings;
+  /** What reaches beyond the execution's tables: the sandbox, the network, signed URLs. Absent where none is needed. */
+  readonly services?: NocobaseServices;
 }
 
 export interface NocobaseSettings {
   /** WORKFLOW_LOOP_LIMIT: a loop that would start iteration N+1 ends as ERROR with `exceeded: true`. 0/absent = none. */
   readonly loopLimit?: number;
+}
+
+/** How a sandboxed evaluation ended; `logs` is the script's console output, one line per entry. */
+export type SandboxedOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly logs: readonly string[] }
+  | { readonly ok: false; readonly message: string; readonly timedOut: boolean; readonly logs: readonly string[] };
+
+/** An outbound HTTP request of the `request` node, with its templates resolved. */
+export interface OutboundRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
+
+/** The answer of an outbound request; `body` is the response text. */
+export interface OutboundResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * An outbound request that did not get an answer, with a Node/axios-style `code`: `ECONNABORTED` (timed out),
+ * `ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`, or `EHOSTBLOCKED` (refused by the project's host rules).
+ */
+export class OutboundError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "OutboundError";
+  }
+}
+
+/** A call host → guest → host: the guest's `processor.<name>(...args)` arrives here with its JSON arguments. */
+export type ProcessorCall = (args: readonly unknown[]) => Promise<unknown>;
+
+/** Custom `instruction/{type}` scripts, as the engine calls them. */
+export interface InstructionScripts {
+  /** Whether the execution's pinned scripts hold `instruction/{type}`. */
+  has(type: string): boolean;
+  /** What the script's default export offers (`async` flag, which methods exist). */
+  describe(type: string): Promise<InstructionShape>;
+  /**
+   * Calls `method` of the script's default export with JSON `args`; `processor` holds the host side of the guest's
+   * processor object. The outcome's value is what the method returned (`undefined` kept apart from `null`).
+   */
+  call(type: string, method: "run" | "resume" | "getScope", args: readonly unknown[], processor: Readonly<Record<string, ProcessorCall>>): Promise<ScriptCallOutcome>;
+}
+
+export interface InstructionShape {
+  readonly async: boolean;
+  readonly methods: readonly string[];
+}
+
+export type ScriptCallOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly returnedUndefined: boolean }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly error: Readonly<Record<string, unknown>> };
+
+/** The run host's effects outside the execution's own tables. */
+export interface NocobaseServices {
+  /**
+   * formula.js: evaluates `expression`, a JavaScript expression, in the sandbox with every @formulajs/formulajs
+   * function and each `scope` entry as a global. Never in the host.
+   */
+  formula(expression: string, scope: Readonly<Record<string, unknown>>): Promise<SandboxedOutcome>;
+  /** The `script` node: `content` as the body of an async function, `args` as globals, within `timeoutMs`. */
+  javascript(content: string, args: Readonly<Record<string, unknown>>, timeoutMs: number | undefined): Promise<SandboxedOutcome>;
+  /** The `request` node's HTTP call, after the project's host rules; rejects with OutboundError. */
+  fetch(request: OutboundRequest): Promise<OutboundResponse>;
+  readonly instructions: InstructionScripts;
+  /** The signed URL that resumes job `jobId` from outside (needs no API key). */
+  resumeUrl(jobId: number): string;
+  /** The signed URL with which `assignee` submits manual task `taskId`. */
+  taskUrl(taskId: number, assignee: string): string;
 }
 
 /** Work item kinds the NocoBase engine queues on its run host. */

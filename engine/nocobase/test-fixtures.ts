@@ -98,6 +98,11 @@ export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings
   let seq = 0;
   const queue: Queued[] = [];
   const events: Harness["events"] = [];
+  const inflight: Promise<void>[] = [];
+  /** Background tasks settle before the queue is looked at (their I/O is not simulated time). */
+  const settle = async () => {
+    while (inflight.length > 0) await Promise.all(inflight.splice(0));
+  };
   const host: RunHost = {
     now: () => clock,
     enqueue: (item, delayMs) => queue.push({ item: structuredClone(item), dueAt: clock + (delayMs ?? 0), seq: seq++ }),
@@ -106,6 +111,13 @@ export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings
     },
     emit: (type, data) => events.push({ type, data }),
     newId: (prefix) => `${prefix}${++ids}`,
+    background: (task) => {
+      inflight.push(
+        task().then((item) => {
+          if (item !== undefined) queue.push({ item: structuredClone(item), dueAt: clock, seq: seq++ });
+        }),
+      );
+    },
   };
   const sleep = (ms: number) => {
     clock += ms;
@@ -128,6 +140,7 @@ export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings
     async advance(ms) {
       const until = clock + ms;
       for (;;) {
+        await settle();
         queue.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
         const next = queue[0];
         if (next === undefined || next.dueAt > until) break;
@@ -139,6 +152,7 @@ export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings
     },
     async drain(horizonMs = 60_000) {
       for (;;) {
+        await settle();
         queue.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
         const next = queue[0];
         if (next === undefined || next.dueAt > clock + horizonMs) return;
