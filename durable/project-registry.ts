@@ -3,6 +3,11 @@ import type { ProjectSettings } from "../worker/schemas/project-settings";
 import { newApiKey, newHookKey, sha256Hex } from "../worker/secrets";
 import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type ScriptSummary } from "./registry";
 import { RunIndex, type RunSummary } from "./run-index";
+import { WorkflowRegistry, type ExecutionSummary, type WorkflowSummary, type WorkflowVersion } from "./workflow-registry";
+import type { WorkflowDef } from "../engine/nocobase/workflow";
+
+/** A workflow version as the registry answers it, with the workflow's version list. */
+export type StoredWorkflow = WorkflowVersion & { versions: { version: number; executed: number; createdAt: string }[] };
 
 /**
  * One per project (named by the project). Holds the registry strongly consistent; every method is an RPC.
@@ -11,6 +16,7 @@ import { RunIndex, type RunSummary } from "./run-index";
 export class ProjectRegistry extends DurableObject {
   private readonly registry = new Registry(this.ctx.storage.sql);
   private readonly runs = new RunIndex(this.ctx.storage.sql);
+  private readonly workflows = new WorkflowRegistry(this.ctx.storage.sql);
 
   async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
     const apiKey = newApiKey(project);
@@ -80,5 +86,34 @@ export class ProjectRegistry extends DurableObject {
 
   listRuns(state: string | undefined, cursor: number | undefined, limit: number): { runs: RunSummary[]; next: number | null } {
     return this.runs.list(state, cursor, limit);
+  }
+
+  putWorkflow(definition: Omit<WorkflowDef, "version">, sha256: string): { version: number; created: boolean } | undefined {
+    return this.registry.project === undefined ? undefined : this.workflows.put(definition, sha256);
+  }
+
+  getWorkflow(key: string, version?: number): StoredWorkflow | undefined {
+    const found = this.workflows.get(key, version);
+    return found === undefined ? undefined : { ...found, versions: this.workflows.versions(key) };
+  }
+
+  listWorkflows(): WorkflowSummary[] {
+    return this.workflows.list();
+  }
+
+  deleteWorkflow(key: string): boolean {
+    return this.workflows.delete(key);
+  }
+
+  recordExecution(id: string, key: string, version: number, status: number | null): void {
+    this.workflows.recordExecution(id, key, version, status);
+  }
+
+  forgetExecution(id: string): void {
+    this.workflows.forgetExecution(id);
+  }
+
+  listExecutions(key: string, cursor: number | undefined, limit: number): { executions: ExecutionSummary[]; next: number | null } {
+    return this.workflows.listExecutions(key, cursor, limit);
   }
 }

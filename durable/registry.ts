@@ -1,3 +1,4 @@
+import { newSigningSecret } from "../security/signed-links";
 import type { ProjectSettings } from "../worker/schemas/project-settings";
 
 /** What a hot path needs to serve a project without asking its Durable Object again (cached per isolate). */
@@ -11,6 +12,8 @@ export interface Manifest {
   readonly scripts: Readonly<Record<string, { readonly version: number; readonly sha256: string }>>;
   /** When the scripts last changed (ISO 8601): Fireboom's health report `time`, stable per deployment. */
   readonly deployedAt: string;
+  /** Signs the project's signed links (resume, task and webhook URLs). */
+  readonly signingSecret: string;
 }
 
 export interface ScriptSummary {
@@ -65,6 +68,7 @@ export class Registry {
     this.setMeta("hook_key_hash", hookKeyHash);
     this.setMeta("revision", "1");
     this.setMeta("deployed_at", now);
+    this.setMeta("signing_secret", newSigningSecret());
     this.sql.exec("INSERT INTO api_keys (id, hash, created_at) VALUES (?, ?, ?)", keyId, apiKeyHash, now);
     return true;
   }
@@ -80,6 +84,7 @@ export class Registry {
       ...patch,
       fireboom: patch.fireboom === undefined ? current.fireboom : { ...current.fireboom, ...patch.fireboom },
       limits: patch.limits === undefined ? current.limits : { ...current.limits, ...patch.limits },
+      workflows: patch.workflows === undefined ? current.workflows : { ...current.workflows, ...patch.workflows },
     };
     this.setMeta("settings", JSON.stringify(next));
     this.bump();
@@ -122,7 +127,18 @@ export class Registry {
       hookKeyHash: this.meta("hook_key_hash") ?? "",
       scripts,
       deployedAt: this.meta("deployed_at") ?? new Date(0).toISOString(),
+      signingSecret: this.signingSecret(),
     };
+  }
+
+  /** The project's signing secret; a project created before signed links existed gets one on first use. */
+  private signingSecret(): string {
+    let secret = this.meta("signing_secret");
+    if (secret === undefined) {
+      secret = newSigningSecret();
+      this.setMeta("signing_secret", secret);
+    }
+    return secret;
   }
 
   /** Stores a new version unless the bytes equal the current one, which keeps its version. */

@@ -1,28 +1,12 @@
 import { ScriptMissing } from "../engine/run-host";
-import { BAMBOO_SERVICE_DECORATOR, BAMBOO_SERVICE_SOURCE } from "../engine/bamboo/service-guest";
+import { BAMBOO_SERVICE_DECORATOR } from "../engine/bamboo/service-guest";
 import type { BambooScripts, ServiceCall, ServiceInfo, ServiceResult } from "../engine/bamboo/service";
-import { Sandbox, type InvokeOutcome, type InvokeRequest, type Libraries, type Limits, type ScriptVersion } from "../sandbox";
+import type { InvokeOutcome, InvokeRequest, Limits } from "../sandbox";
 import type { ProjectRegistry } from "./project-registry";
+import { PinnedSources, type PinnedScripts } from "./pinned-sources";
+import { runSandbox } from "./run-sandbox";
 
-/** The script versions a run started with: path → version and content hash. */
-export type PinnedScripts = Readonly<Record<string, { readonly version: number; readonly sha256: string }>>;
-
-/** The isolate's sandbox for pipeline runs, with the dialects' calling conventions. */
-const sandbox = new Sandbox({ decorators: { [BAMBOO_SERVICE_DECORATOR]: BAMBOO_SERVICE_SOURCE } });
-
-/** Sources by content hash, shared by the runs of this isolate (immutable, so never stale; bounded in size). */
-const sources = new Map<string, string>();
-const MAX_SOURCE_CHARS = 32 * 1024 * 1024;
-let sourceChars = 0;
-
-function remember(sha: string, source: string): void {
-  if (sourceChars + source.length > MAX_SOURCE_CHARS) {
-    sources.clear();
-    sourceChars = 0;
-  }
-  sources.set(sha, source);
-  sourceChars += source.length;
-}
+export type { PinnedScripts } from "./pinned-sources";
 
 /** Which paths of a manifest a pipeline run pins: its scripts and the libraries they import. */
 export function isPipelineScript(path: string): boolean {
@@ -36,10 +20,10 @@ export function isPipelineScript(path: string): boolean {
 export class RunScripts implements BambooScripts {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly infos = new Map<string, ServiceInfo>();
-  private readonly loaded = new Map<string, { script: ScriptVersion; libraries: Libraries }>();
+  private readonly sources: PinnedSources;
 
   constructor(
-    private readonly registry: DurableObjectStub<ProjectRegistry>,
+    registry: DurableObjectStub<ProjectRegistry>,
     private readonly project: string,
     private readonly pinned: PinnedScripts,
     private readonly limits: Limits,
@@ -47,7 +31,9 @@ export class RunScripts implements BambooScripts {
     private readonly logPrefix: () => string,
     /** Runs before every script call (the run host writes out what it buffered before the call's awaits). */
     private readonly beforeCall: () => void = () => {},
-  ) {}
+  ) {
+    this.sources = new PinnedSources(registry, pinned);
+  }
 
   async service(code: string): Promise<ServiceInfo> {
     const path = `component/${code}`;
@@ -92,50 +78,13 @@ export class RunScripts implements BambooScripts {
   private invoke(path: string, call: Pick<InvokeRequest, "exportName" | "args" | "decorate">): Promise<InvokeOutcome> {
     this.beforeCall();
     const run = this.queue.then(async () => {
-      const { script, libraries } = await this.load(path);
-      const outcome = await sandbox.invoke({ project: this.project, script, libraries, limits: this.limits, ...call });
+      const { script, libraries } = await this.sources.load(path);
+      const outcome = await runSandbox.invoke({ project: this.project, script, libraries, limits: this.limits, ...call });
       for (const entry of outcome.logs) console.log(`${this.logPrefix()} ${path} [${entry.level}]`, entry.message);
       return outcome;
     });
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  /** A run's scripts never change, so each is worked out once per run object. */
-  private async load(path: string): Promise<{ script: ScriptVersion; libraries: Libraries }> {
-    let loaded = this.loaded.get(path);
-    if (loaded === undefined) {
-      loaded = await this.loadPinned(path);
-      this.loaded.set(path, loaded);
-    }
-    return loaded;
-  }
-
-  private async loadPinned(path: string): Promise<{ script: ScriptVersion; libraries: Libraries }> {
-    const entry = this.pinned[path];
-    if (entry === undefined) throw new ScriptMissing(path);
-    const libs = Object.entries(this.pinned)
-      .filter(([libPath]) => libPath.startsWith("lib/"))
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    const wanted = [entry.sha256, ...libs.map(([, lib]) => lib.sha256)];
-    const found = new Map(wanted.flatMap((sha) => (sources.has(sha) ? [[sha, sources.get(sha)!] as const] : [])));
-    const missing = wanted.filter((sha) => !found.has(sha));
-    if (missing.length > 0) {
-      const fetched = await this.registry.sources([...new Set(missing)]);
-      for (const [sha, source] of Object.entries(fetched)) {
-        found.set(sha, source);
-        remember(sha, source);
-      }
-    }
-    const source = found.get(entry.sha256);
-    if (source === undefined) throw new ScriptMissing(path);
-    return {
-      script: { path, sha256: entry.sha256, source },
-      libraries: {
-        fingerprint: libs.map(([libPath, lib]) => `${libPath}@${lib.sha256}`).join(","),
-        sources: new Map(libs.map(([libPath, lib]) => [libPath, found.get(lib.sha256) ?? ""])),
-      },
-    };
   }
 }
 

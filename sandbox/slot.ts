@@ -161,6 +161,8 @@ export class Slot {
     this.runtime.setMemoryLimit(request.limits.memoryBytes);
     this.runtime.setMaxStackSize(request.limits.stackBytes);
     try {
+      // A decorator may define globals that a module reads as it loads, so it is evaluated first.
+      if (request.decorate !== undefined) this.decorator(request.decorate);
       const module = await this.load(request.script);
       call.allowedHosts = module.netPermissions;
       const json = await this.callExport(module, request, call);

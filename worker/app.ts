@@ -8,6 +8,8 @@ import { invoke } from "./routes/invoke";
 import { pipelines } from "./routes/pipelines";
 import { projects } from "./routes/projects";
 import { scripts } from "./routes/scripts";
+import { signed } from "./routes/signed";
+import { workflows } from "./routes/workflows";
 import { API_ERROR_RESPONSE } from "./schemas/api-error";
 
 /** JSON bodies of the management API; script uploads have their own, smaller limit. */
@@ -33,6 +35,8 @@ app.route("/v1/projects", projects);
 app.route("/v1/projects", scripts);
 app.route("/v1/projects", invoke);
 app.route("/v1/projects", pipelines);
+app.route("/v1/projects", workflows);
+app.route("/v1/signed", signed);
 app.route("/fireboom", fireboom);
 
 app.get(

@@ -1,9 +1,12 @@
+import type { ExecutionRun } from "../durable/execution-run";
+import { executionObjectName } from "../durable/start-execution";
 import type { PipelineRun } from "../durable/pipeline-run";
 import type { ProjectRegistry } from "../durable/project-registry";
 
 export interface Bindings {
   readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
   readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
+  readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
   readonly HOOKFLOW_ADMIN_TOKEN?: string;
   readonly HOOKFLOW_VERSION: string;
 }
@@ -23,4 +26,9 @@ export function registryOf(env: Bindings, project: string) {
 /** The Durable Object of one pipeline run; runs are named within their project, so ids never collide across projects. */
 export function pipelineRunOf(env: Bindings, project: string, pipelineId: string) {
   return env.PIPELINE_RUNS.get(env.PIPELINE_RUNS.idFromName(`${project}/${pipelineId}`));
+}
+
+/** The Durable Object of one NocoBase execution. */
+export function executionRunOf(env: Bindings, project: string, executionId: string) {
+  return env.EXECUTION_RUNS.get(env.EXECUTION_RUNS.idFromName(executionObjectName(project, executionId)));
 }

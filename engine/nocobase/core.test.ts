@@ -62,7 +62,7 @@ describe("workflow graph", () => {
   it("runs each instruction's validateConfig (S16: endStatus 99 refused)", () => {
     const h = harness(workflowOf([]));
     const check = (config: Record<string, unknown>) =>
-      validateWorkflow(workflowOf([{ key: "e", type: "end", config }]), (t) => h.rt.instructions.has(t), () => false, (t, c) => h.rt.instructions.get(t)?.validateConfig?.(c) ?? null);
+      validateWorkflow(workflowOf([{ key: "e", type: "end", config }]), (t) => h.rt.instructions.has(t), () => false, (n) => h.rt.instructions.get(n.type)?.validateConfig?.(n.config ?? {}) ?? null);
     expect(check({ endStatus: 1 })).toEqual([]);
     expect(check({ endStatus: -1 })).toEqual([]);
     expect(check({})).toEqual([]);

@@ -1,4 +1,4 @@
-import type { ExecutionRecord, JobRecord } from "./records";
+import type { ExecutionRecord, JobRecord, TaskRecord } from "./records";
 import type { NocobaseStore } from "./store";
 
 /** A deep copy, so neither the caller nor the store can change the other's objects afterwards. */
@@ -13,6 +13,8 @@ export class MemoryNocobaseStore implements NocobaseStore {
   private executionRecord: ExecutionRecord | undefined;
   private readonly jobRows = new Map<number, JobRecord>();
   private highestJobId = 0;
+  private readonly taskRows = new Map<number, TaskRecord>();
+  private highestTaskId = 0;
 
   execution(): ExecutionRecord | undefined {
     return copy(this.executionRecord);
@@ -47,5 +49,23 @@ export class MemoryNocobaseStore implements NocobaseStore {
 
   jobs(): JobRecord[] {
     return copy([...this.jobRows.values()].sort((a, b) => a.id - b.id));
+  }
+
+  newTaskId(): number {
+    this.highestTaskId += 1;
+    return this.highestTaskId;
+  }
+
+  putTask(task: TaskRecord): void {
+    if (task.id > this.highestTaskId) this.highestTaskId = task.id;
+    this.taskRows.set(task.id, copy(task));
+  }
+
+  task(id: number): TaskRecord | undefined {
+    return copy(this.taskRows.get(id));
+  }
+
+  tasks(): TaskRecord[] {
+    return copy([...this.taskRows.values()].sort((a, b) => a.id - b.id));
   }
 }

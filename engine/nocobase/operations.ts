@@ -1,3 +1,4 @@
+import { aggregateTasks, type ManualAction } from "./instructions/manual";
 import { Processor, abortPendingJobs } from "./processor";
 import type { ExecutionRecord } from "./records";
 import { WORK, type NocobaseRuntime } from "./runtime";
@@ -8,6 +9,14 @@ export class InvalidOperation extends Error {
   constructor(message: string) {
     super(message);
     this.name = "InvalidOperation";
+  }
+}
+
+/** The job, task or node an operation names does not exist in this execution (HTTP 404). */
+export class NotFound extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFound";
   }
 }
 
@@ -114,4 +123,70 @@ export function abortExecution(rt: NocobaseRuntime, reason: ExecutionReason): bo
 /** `executions:cancel`: allowed while QUEUEING or STARTED; ABORTED with reason `manual_cancel`. */
 export function cancelExecution(rt: NocobaseRuntime): void {
   if (!abortExecution(rt, EXECUTION_REASON.MANUAL_CANCEL)) throw new InvalidOperation("execution has already ended");
+}
+
+/**
+ * `plugin.rerun`: runs a STARTED execution again from node `nodeKey` (the head when absent), queued as work.
+ */
+export function rerunExecution(rt: NocobaseRuntime, nodeKey?: string): void {
+  const execution = rt.store.execution();
+  if (execution?.status !== EXECUTION_STATUS.STARTED) throw new InvalidOperation("only a started execution can be rerun");
+  const node = nodeKey === undefined ? rt.workflow.head : rt.workflow.byKey.get(nodeKey);
+  if (node == null) throw new NotFound(nodeKey === undefined ? "the workflow has no nodes" : `no node "${nodeKey}" in workflow ${rt.workflow.def.key}`);
+  rt.host.enqueue({ kind: WORK.rerun, args: { executionId: execution.id, nodeId: node.id } });
+}
+
+/** NocoBase's submit body: `{values: {result: {<formKey>: {…fields}, _: <action key>}}}`. */
+export interface ManualSubmission {
+  readonly values?: { readonly result?: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * Submits manual task `taskId` as `assignee` (§3.7 "Submit API"), with NocoBase's checks in its order: an expired
+ * execution is aborted; a task, job or execution no longer pending, or an action the form does not have, is
+ * refused (InvalidOperation, HTTP 400). A decided action stores the task's result (preset values, resolved with
+ * `$user`, `$nForm`, `$nDate` and the legacy names, override what was submitted); a draft (status 0) only merges
+ * the fields. When the tasks decide the job, its status is stored and the job is resumed from the work queue.
+ */
+export function submitManualTask(rt: NocobaseRuntime, taskId: number, assignee: string, submission: ManualSubmission): void {
+  const task = rt.store.task(taskId);
+  if (task === undefined || task.assignee !== assignee) throw new NotFound(`task ${taskId} not found`);
+  const execution = rt.store.execution()!;
+  const now = rt.host.now();
+  if (execution.status === EXECUTION_STATUS.STARTED && execution.expiresAt !== null && now >= execution.expiresAt) {
+    abortExecution(rt, EXECUTION_REASON.TIMEOUT);
+    throw new InvalidOperation("Execution timed out");
+  }
+  const job = rt.store.job(task.jobId);
+  if (task.status !== JOB_STATUS.PENDING || job?.status !== JOB_STATUS.PENDING || execution.status !== EXECUTION_STATUS.STARTED) {
+    throw new InvalidOperation("Task, job or execution is not pending");
+  }
+  const result = submission.values?.result ?? {};
+  const actionKey = result._;
+  const formKey = Object.keys(result).find((key) => key !== "_");
+  const node = rt.workflow.byId.get(task.nodeId)!;
+  const forms = (node.config.forms ?? {}) as Record<string, { actions?: ManualAction[] }>;
+  const action = formKey === undefined ? undefined : forms[formKey]?.actions?.find((a) => a.key === actionKey);
+  if (typeof actionKey !== "string" || formKey === undefined || action === undefined) throw new InvalidOperation(`no action "${String(actionKey)}" in form "${String(formKey)}"`);
+  const submitted = (result[formKey] ?? {}) as Record<string, unknown>;
+
+  if (action.status === JOB_STATUS.PENDING) {
+    const previous = (task.result ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    rt.store.putTask({ ...task, result: { ...previous, [formKey]: { ...previous[formKey], ...submitted }, _: actionKey }, updatedAt: now });
+    return;
+  }
+  const processor = new Processor(rt);
+  processor.prepare();
+  const user = { id: assignee };
+  const preset = processor.getParsedValue(action.values ?? {}, node.id, {
+    additionalScope: { $user: user, $nForm: submitted, $nDate: { now: new Date(now) }, currentUser: user, currentRecord: submitted, currentTime: new Date(now) },
+  }) as Record<string, unknown>;
+  const decided = { ...task, status: action.status, result: { [formKey]: { ...submitted, ...preset }, _: actionKey }, updatedAt: now };
+  rt.store.putTask(decided);
+
+  const tasks = rt.store.tasks().filter((t) => t.jobId === job.id);
+  const { status, result: jobResult } = aggregateTasks(Number(node.config.mode ?? 0), tasks, decided);
+  rt.store.putJob({ ...job, status, result: jobResult, updatedAt: now });
+  rt.host.emit("job", { execution_id: execution.id, job_id: job.id, node_key: job.nodeKey, status });
+  if (status !== JOB_STATUS.PENDING) rt.host.enqueue({ kind: WORK.resumeStored, args: { executionId: execution.id, jobId: job.id } });
 }

@@ -1,6 +1,6 @@
 import type { WorkItem } from "../run-host";
 import type { Instruction, InstructionInput, InstructionResult, JobInput, RunOptions } from "./instruction";
-import type { ExecutionRecord, JobRecord } from "./records";
+import type { ExecutionRecord, JobRecord, TaskRecord } from "./records";
 import { WORK, type NocobaseRuntime } from "./runtime";
 import { EXECUTION_REASON, EXECUTION_STATUS, JOB_STATUS, executionStatusOf, type ExecutionReason } from "./statuses";
 import { parseTemplate, type VariableScope } from "./variables";
@@ -42,6 +42,7 @@ export class Processor {
   private readonly jobResultsByNodeKey: Record<string, unknown> = {};
   private readonly unsaved = new Map<number, Job>();
   private readonly timers: { item: WorkItem; delayMs: number }[] = [];
+  private readonly unsavedTasks: TaskRecord[] = [];
   private readonly abortController = new AbortController();
   private abortReason: ExecutionReason | null = null;
 
@@ -116,12 +117,28 @@ export class Processor {
       return;
     }
     this.prepare();
-    const job = this.model(jobId);
+    const job = this.findJob(jobId);
     if (job === undefined) throw new Error(`job (#${jobId}) not found in execution (#${this.execution.id})`);
     if (Object.keys(patch).length > 0) this.saveJob({ ...patch, status: patch.status ?? job.status, id: job.id });
     const node = this.nodesMap.get(job.nodeId);
     if (node === undefined) throw new Error(`node (#${job.nodeId}) of job (#${jobId}) not found in workflow ${this.rt.workflow.def.key}`);
     await this.recall(node, job);
+  }
+
+  /**
+   * `plugin.rerun` (§1.4): runs node `nodeId` again with its upstream's latest job as input (the head gets
+   * `{result: context}`), as a new job; the walk goes on from there.
+   */
+  async rerun(nodeId: number): Promise<void> {
+    if (!this.shouldContinue()) {
+      await this.exitIfTimedOut();
+      return;
+    }
+    this.prepare();
+    const node = this.nodesMap.get(nodeId);
+    if (node === undefined) throw new Error(`node (#${nodeId}) not found in workflow ${this.rt.workflow.def.key}`);
+    const input: InstructionInput = node.upstream === null ? { result: this.execution.context } : (this.jobsByNodeKey[node.upstream.key] ?? undefined);
+    await this.run(node, input, { rerun: true });
   }
 
   async run(node: FlowNode, input?: InstructionInput, options: Omit<RunOptions, "signal"> = {}): Promise<null | void> {
@@ -171,7 +188,7 @@ export class Processor {
       // A throw in the resume of the node's own job updates that job: one job, with the error.
       returned = resumed !== undefined && resumed.nodeId === node.id ? { ...failed, id: resumed.id } : failed;
     }
-    const known = typeof returned.id === "number" ? this.model(returned.id) : undefined;
+    const known = typeof returned.id === "number" ? this.findJob(returned.id) : undefined;
     const savedJob = this.saveJob(known !== undefined ? returned : { ...returned, nodeId: node.id, nodeKey: node.key, upstreamId: returned.upstreamId ?? upstreamIdOf(prevJob) });
 
     this.reload();
@@ -187,7 +204,7 @@ export class Processor {
    */
   saveJob(payload: JobInput | Job): Job {
     const now = this.now();
-    const existing = typeof payload.id === "number" ? this.model(payload.id) : undefined;
+    const existing = typeof payload.id === "number" ? this.findJob(payload.id) : undefined;
     let job: Job;
     if (existing !== undefined) {
       job = existing;
@@ -223,6 +240,14 @@ export class Processor {
     this.jobsByNodeKey[job.nodeKey] = job;
     this.jobResultsByNodeKey[job.nodeKey] = job.result;
     return job;
+  }
+
+  /** Records a manual task, written together with the jobs at the next `exit` (so a task never outlives its job). */
+  saveTask(task: Omit<TaskRecord, "id" | "createdAt" | "updatedAt">): TaskRecord {
+    const now = this.now();
+    const saved: TaskRecord = { ...task, id: this.rt.store.newTaskId(), createdAt: now, updatedAt: now };
+    this.unsavedTasks.push(saved);
+    return saved;
   }
 
   /** Queues work on the run host (a timer when `delayMs` > 0) together with the jobs of the next `exit`. */
@@ -296,7 +321,7 @@ export class Processor {
     return n;
   }
 
-  findBranchParentJob(_job: Job, node: FlowNode): Job | null {
+  findBranchParentJob(_job: Job | undefined, node: FlowNode): Job | null {
     return this.jobsByNodeKey[node.key] ?? null;
   }
 
@@ -341,8 +366,8 @@ export class Processor {
     return instruction;
   }
 
-  /** The one model of job `id`: from this run, else loaded from storage. */
-  private model(id: number): Job | undefined {
+  /** The one model of job `id` of this execution: from this run, else loaded from storage. */
+  findJob(id: number): Job | undefined {
     let job = this.jobsById.get(id);
     if (job === undefined) {
       const record = this.rt.store.job(id);
@@ -387,6 +412,7 @@ export class Processor {
       this.rt.host.emit("job", { execution_id: job.executionId, job_id: job.id, node_key: job.nodeKey, status: job.status });
     }
     this.unsaved.clear();
+    for (const task of this.unsavedTasks.splice(0)) this.rt.store.putTask(task);
     for (const { item, delayMs } of this.timers.splice(0)) this.rt.host.enqueue(item, delayMs);
   }
 }

@@ -34,3 +34,19 @@ export interface JobRecord {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** One assignee's task of a `manual` node (NocoBase's workflowManualTasks row). */
+export interface TaskRecord {
+  readonly id: number;
+  readonly jobId: number;
+  readonly nodeId: number;
+  readonly nodeKey: string;
+  /** Who may submit it (a user id as the workflow named it). */
+  readonly assignee: string;
+  /** 0 while pending; the action's status once submitted (1 resolved, -5 rejected). */
+  readonly status: number;
+  readonly result: unknown;
+  readonly title: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}

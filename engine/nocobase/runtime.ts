@@ -75,7 +75,7 @@ export interface InstructionScripts {
    * Calls `method` of the script's default export with JSON `args`; `processor` holds the host side of the guest's
    * processor object. The outcome's value is what the method returned (`undefined` kept apart from `null`).
    */
-  call(type: string, method: "run" | "resume" | "getScope", args: readonly unknown[], processor: Readonly<Record<string, ProcessorCall>>): Promise<ScriptCallOutcome>;
+  call(type: string, method: InstructionMethod, args: readonly unknown[], processor: Readonly<Record<string, ProcessorCall>>): Promise<ScriptCallOutcome>;
 }
 
 export interface InstructionShape {
@@ -83,8 +83,14 @@ export interface InstructionShape {
   readonly methods: readonly string[];
 }
 
+export type InstructionMethod = "run" | "resume" | "getScope" | "validateConfig";
+
+/**
+ * What a script method did: returned `value` (undefined when it returned undefined), or failed: `script_error` with
+ * what it threw (`error`: name, message, own properties), `missing_method`, or a sandbox limit's code.
+ */
 export type ScriptCallOutcome =
-  | { readonly ok: true; readonly value: unknown; readonly returnedUndefined: boolean }
+  | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly error: Readonly<Record<string, unknown>> };
 
 /** The run host's effects outside the execution's own tables. */
@@ -100,9 +106,9 @@ export interface NocobaseServices {
   fetch(request: OutboundRequest): Promise<OutboundResponse>;
   readonly instructions: InstructionScripts;
   /** The signed URL that resumes job `jobId` from outside (needs no API key). */
-  resumeUrl(jobId: number): string;
+  resumeUrl(jobId: number): Promise<string>;
   /** The signed URL with which `assignee` submits manual task `taskId`. */
-  taskUrl(taskId: number, assignee: string): string;
+  taskUrl(taskId: number, assignee: string): Promise<string>;
 }
 
 /** Work item kinds the NocoBase engine queues on its run host. */
@@ -115,4 +121,8 @@ export const WORK = {
   delay: "nocobase.delay",
   /** `{executionId}`: `options.timeout` has passed since the execution started. */
   timeout: "nocobase.timeout",
+  /** `{executionId, jobId}`: resume a job whose new status is already stored (a manual node's tasks decided it). */
+  resumeStored: "nocobase.resume-stored",
+  /** `{executionId, nodeId}`: run a STARTED execution again from a node (`plugin.rerun`). */
+  rerun: "nocobase.rerun",
 } as const;

@@ -1,4 +1,4 @@
-import type { ExecutionRecord, JobRecord } from "./records";
+import type { ExecutionRecord, JobRecord, TaskRecord } from "./records";
 
 /**
  * The tables of one execution (one Durable Object per execution), as the NocoBase engine reads and writes them.
@@ -18,4 +18,11 @@ export interface NocobaseStore {
   latestJobs(): JobRecord[];
   /** Every job of the execution, in id order. */
   jobs(): JobRecord[];
+
+  /** Manual tasks: ids only increase, like job ids. */
+  newTaskId(): number;
+  putTask(task: TaskRecord): void;
+  task(id: number): TaskRecord | undefined;
+  /** Every task of the execution, in id order. */
+  tasks(): TaskRecord[];
 }

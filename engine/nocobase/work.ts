@@ -26,6 +26,14 @@ export async function runWork(rt: NocobaseRuntime, item: WorkItem, recovering: b
       if (job === undefined || job.status !== JOB_STATUS.PENDING || execution.status !== EXECUTION_STATUS.STARTED) return;
       return new Processor(rt).resume(jobId, item.kind === WORK.resume ? pickPatch(args) : {});
     }
+    case WORK.resumeStored: {
+      if (execution.status !== EXECUTION_STATUS.STARTED || rt.store.job(Number(args.jobId)) === undefined) return;
+      return new Processor(rt).resume(Number(args.jobId));
+    }
+    case WORK.rerun: {
+      if (execution.status !== EXECUTION_STATUS.STARTED) return;
+      return new Processor(rt).rerun(Number(args.nodeId));
+    }
     case WORK.timeout: {
       if (execution.status !== EXECUTION_STATUS.STARTED || execution.expiresAt === null) return;
       const remaining = execution.expiresAt - rt.host.now();

@@ -105,7 +105,7 @@ export function validateWorkflow(
   def: WorkflowDef,
   knownType: (type: string) => boolean,
   isAsyncType: (type: string) => boolean,
-  validateConfig?: (type: string, config: Readonly<Record<string, unknown>>) => Readonly<Record<string, string>> | null,
+  validateConfig?: (node: WorkflowNodeDef) => Readonly<Record<string, string>> | null,
 ): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
   if (def === null || typeof def !== "object" || !Array.isArray(def.nodes)) return [{ message: "nodes must be an array" }];
@@ -131,7 +131,7 @@ export function validateWorkflow(
       if (def.sync && isAsyncType(type)) {
         problems.push({ node: key, message: `node type "${type}" is asynchronous and cannot be used in a sync workflow` });
       }
-      const errors = validateConfig?.(type, node.config ?? {});
+      const errors = validateConfig?.(node);
       if (errors) for (const [path, message] of Object.entries(errors)) problems.push({ node: key, message: `config${path ? `.${path}` : ""}: ${message}` });
     }
     if (branchIndex != null && !Number.isInteger(branchIndex)) {

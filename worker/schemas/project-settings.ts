@@ -16,9 +16,26 @@ export const FireboomSettings = v.strictObject({
   internalUrl: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, "internalUrl must be an http(s) URL"))),
 });
 
+/** A host name, or `*.` and a domain for its subdomains. */
+const HostPattern = v.pipe(v.string(), v.regex(/^(\*\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$/i, "hosts are names like api.example.com or *.example.com, with an optional :port"));
+
+export const WorkflowSettings = v.strictObject({
+  /** `$env` of NocoBase workflows. */
+  env: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "env names are identifiers")), v.string())),
+  /** WORKFLOW_LOOP_LIMIT: a loop ends as ERROR once it has done this many iterations (0 = no limit). */
+  loopLimit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+  /** The hosts the `request` node may reach; absent = any public host. */
+  requestHosts: v.optional(v.array(HostPattern)),
+  /** Lets the `request` node reach loopback and private addresses (refused by default, as SSRF protection). */
+  allowPrivateNetwork: v.optional(v.boolean()),
+});
+
 export const ProjectSettings = v.strictObject({
   fireboom: v.optional(FireboomSettings),
   limits: v.optional(LimitsSettings),
+  /** The origin (scheme, host, port) that signed URLs carry, e.g. the public address behind a proxy. */
+  publicOrigin: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\/[^/]+$/, "publicOrigin is a scheme and host, with no path"))),
+  workflows: v.optional(WorkflowSettings),
 });
 
 export type ProjectSettings = v.InferOutput<typeof ProjectSettings>;

@@ -3,6 +3,7 @@ import { condition } from "./condition";
 import { delay } from "./delay";
 import { end } from "./end";
 import { loop } from "./loop";
+import { manual } from "./manual";
 import { multiConditions } from "./multi-conditions";
 import { output } from "./output";
 import { parallel } from "./parallel";
@@ -15,6 +16,7 @@ export const BUILTIN_INSTRUCTIONS: Readonly<Record<string, Instruction>> = {
   loop,
   end,
   delay,
+  manual,
   output,
 };
 

@@ -1,0 +1,11 @@
+import { BAMBOO_SERVICE_DECORATOR, BAMBOO_SERVICE_SOURCE } from "../engine/bamboo/service-guest";
+import { NOCOBASE_INSTRUCTION_DECORATOR, NOCOBASE_INSTRUCTION_SOURCE } from "../engine/nocobase/instruction-guest";
+import { Sandbox } from "../sandbox";
+
+/** The isolate's sandbox for pipeline runs, with both dialects' calling conventions. */
+export const runSandbox = new Sandbox({
+  decorators: {
+    [BAMBOO_SERVICE_DECORATOR]: BAMBOO_SERVICE_SOURCE,
+    [NOCOBASE_INSTRUCTION_DECORATOR]: NOCOBASE_INSTRUCTION_SOURCE,
+  },
+});
