@@ -5,6 +5,14 @@ import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type 
 import { RunIndex, type RunSummary } from "./run-index";
 import { WorkflowRegistry, type ExecutionSummary, type WorkflowSummary, type WorkflowVersion } from "./workflow-registry";
 import type { WorkflowDef } from "../engine/nocobase/workflow";
+import type { ScheduleConfig } from "../engine/nocobase/triggers";
+import type { ExecutionRun } from "./execution-run";
+import { startExecution } from "./start-execution";
+import { WorkflowSchedules } from "./workflow-schedules";
+
+export interface RegistryEnv {
+  readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
+}
 
 /** A workflow version as the registry answers it, with the workflow's version list. */
 export type StoredWorkflow = WorkflowVersion & { versions: { version: number; executed: number; createdAt: string }[] };
@@ -13,10 +21,11 @@ export type StoredWorkflow = WorkflowVersion & { versions: { version: number; ex
  * One per project (named by the project). Holds the registry strongly consistent; every method is an RPC.
  * Methods answer undefined (or false) when the project does not exist, and the Worker turns that into 404.
  */
-export class ProjectRegistry extends DurableObject {
+export class ProjectRegistry extends DurableObject<RegistryEnv> {
   private readonly registry = new Registry(this.ctx.storage.sql);
   private readonly runs = new RunIndex(this.ctx.storage.sql);
   private readonly workflows = new WorkflowRegistry(this.ctx.storage.sql);
+  private readonly schedules = new WorkflowSchedules(this.ctx.storage.sql);
 
   async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
     const apiKey = newApiKey(project);
@@ -88,8 +97,22 @@ export class ProjectRegistry extends DurableObject {
     return this.runs.list(state, cursor, limit);
   }
 
-  putWorkflow(definition: Omit<WorkflowDef, "version">, sha256: string): { version: number; created: boolean } | undefined {
-    return this.registry.project === undefined ? undefined : this.workflows.put(definition, sha256);
+  /**
+   * Saves a workflow version; a schedule trigger of an enabled workflow is (re)armed on the object's alarm, with
+   * `origin` as the origin of the signed links its executions make.
+   */
+  async putWorkflow(definition: Omit<WorkflowDef, "version"> & { enabled?: boolean }, sha256: string, origin: string): Promise<{ version: number; created: boolean } | undefined> {
+    if (this.registry.project === undefined) return undefined;
+    const saved = this.workflows.put(definition, sha256);
+    if (saved.created) {
+      if (definition.trigger.type === "schedule" && definition.enabled !== false) {
+        this.schedules.set(definition.key, saved.version, (definition.trigger.config ?? {}) as ScheduleConfig, origin, Date.now());
+      } else {
+        this.schedules.remove(definition.key);
+      }
+      await this.armSchedules();
+    }
+    return saved;
   }
 
   getWorkflow(key: string, version?: number): StoredWorkflow | undefined {
@@ -101,8 +124,43 @@ export class ProjectRegistry extends DurableObject {
     return this.workflows.list();
   }
 
-  deleteWorkflow(key: string): boolean {
-    return this.workflows.delete(key);
+  async deleteWorkflow(key: string): Promise<boolean> {
+    const deleted = this.workflows.delete(key);
+    this.schedules.remove(key);
+    await this.armSchedules();
+    return deleted;
+  }
+
+  /**
+   * Fires the schedules that are due: each starts an execution with `$context = {date}` and the event key
+   * `<workflow>@<time>`, so an alarm delivered twice starts nothing the second time.
+   */
+  override async alarm(): Promise<void> {
+    const manifest = this.registry.manifest();
+    const now = Date.now();
+    for (const due of manifest === undefined ? [] : this.schedules.due(now)) {
+      const stored = this.workflows.get(due.key, due.version);
+      try {
+        if (stored !== undefined) {
+          const context = { date: new Date(due.at).toISOString() };
+          const started = await startExecution(this.env.EXECUTION_RUNS, manifest!, stored.definition, { context, eventKey: `${due.key}@${due.at}`, origin: due.origin });
+          if (!started.ok) console.error(`[schedule ${manifest!.project}/${due.key}] not started: ${started.message}`);
+        }
+      } catch (error) {
+        // Retried by the next alarm; the event key keeps a retry from starting the execution twice.
+        console.error(`[schedule ${manifest!.project}/${due.key}] failed to start:`, error);
+        await this.ctx.storage.setAlarm(Date.now() + 1000);
+        return;
+      }
+      this.schedules.fired(due.key, due.at, Date.now());
+    }
+    await this.armSchedules();
+  }
+
+  private async armSchedules(): Promise<void> {
+    const at = this.schedules.earliest();
+    if (at === undefined) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
   }
 
   recordExecution(id: string, key: string, version: number, status: number | null): void {

@@ -81,4 +81,36 @@ describe("workflows over HTTP", () => {
     expect(again.id).toBe(first.id);
     expect((await execution(project, first.id)).jobs).toHaveLength(1);
   });
+
+  it("fires a schedule trigger on the registry's alarm, each time once, up to its limit", async () => {
+    const project = await workflowProject();
+    const startsOn = new Date(Date.now() + 500).toISOString();
+    const key = await saveWorkflow(project, [{ key: "n1", type: "echoVariable", config: { variable: "{{$context.date}}" } }], {
+      trigger: { type: "schedule", config: { startsOn, repeat: 1000, limit: 2 } },
+    });
+    const deadline = Date.now() + 15_000;
+    let listed: any[] = [];
+    while (Date.now() < deadline) {
+      listed = (await api("GET", `/v1/projects/${project}/workflows/${key}/executions`)).body.executions;
+      if (listed.length >= 2 && listed.every((e: any) => e.status === 1)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(listed).toHaveLength(2);
+    const first = await execution(project, listed[1].id);
+    expect(first.context).toEqual({ date: startsOn });
+    expect(first.eventKey).toBe(`${key}@${Date.parse(startsOn)}`);
+    expect(first.jobs[0].result).toBe(startsOn);
+    // Both count as executions of the version.
+    expect((await api("GET", `/v1/projects/${project}/workflows/${key}`)).body.executed).toBe(2);
+  });
+
+  it("refuses a schedule trigger without startsOn or with a bad cron", async () => {
+    const project = await workflowProject();
+    const reply = await api("PUT", `/v1/projects/${project}/workflows/s`, {
+      json: { trigger: { type: "schedule", config: { repeat: "not a cron" } }, nodes: [] },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.message).toMatch(/startsOn/);
+    expect(reply.body.error.message).toMatch(/cron/);
+  });
 });

@@ -64,7 +64,10 @@ async function storedWorkflow(c: Context<AppEnv>, project: string, key: string, 
  */
 export async function runWorkflow(c: Context<AppEnv>, manifest: Manifest, key: string, context: unknown, eventKey: string | undefined, trigger?: string): Promise<{ workflow: WorkflowDef; execution: ExecutionView }> {
   const stored = await storedWorkflow(c, manifest.project, key);
-  if (stored === undefined || (trigger !== undefined && stored.definition.trigger.type !== trigger)) throw notFound(`no workflow ${key}`);
+  // An event trigger (webhook) reaches only an enabled workflow of its type; the execute API runs any.
+  if (stored === undefined || (trigger !== undefined && (stored.definition.trigger.type !== trigger || (stored.definition as { enabled?: boolean }).enabled === false))) {
+    throw notFound(`no workflow ${key}`);
+  }
   const workflow = stored.definition;
   const started = await startExecution(c.env.EXECUTION_RUNS, manifest, workflow, { context, ...(eventKey === undefined ? {} : { eventKey }), origin: new URL(c.req.url).origin });
   if (!started.ok) throw new ApiError(started.status, started.code, started.message);
@@ -96,7 +99,7 @@ workflows.put(
       const message = problems.map((p) => (p.node === undefined ? p.message : `node "${p.node}": ${p.message}`)).join("; ");
       throw new ApiError(400, "workflow_invalid", message, { nodes, problems });
     }
-    const saved = await registryOf(c.env, project).putWorkflow(definition, await sha256Hex(JSON.stringify(definition)));
+    const saved = await registryOf(c.env, project).putWorkflow(definition, await sha256Hex(JSON.stringify(definition)), publicOriginOf(c, manifest));
     if (saved === undefined) throw notFound(`project ${project} does not exist`);
     const reply = { key, version: saved.version, ...(body.trigger.type === "webhook" ? { webhookUrl: await webhookUrlOf(c, manifest, key) } : {}) };
     return c.json(reply, saved.created ? 201 : 200);
