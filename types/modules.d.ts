@@ -3,3 +3,9 @@ declare module "*.wasm" {
   const module: WebAssembly.Module;
   export default module;
 }
+
+// Wrangler's Text rule (wrangler.toml) turns the @formulajs/formulajs browser bundle into its source text.
+declare module "*/formula.min.js" {
+  const source: string;
+  export default source;
+}

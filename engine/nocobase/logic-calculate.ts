@@ -1,8 +1,9 @@
-import type { FlowNode } from "./workflow";
+import { evaluate, isExpressionEngine } from "./evaluators";
 import type { Processor } from "./processor";
+import type { FlowNode } from "./workflow";
 
 /**
- * The `basic` condition engine (NocoBase's `logicCalculate`, nocobase-workflow.md §3.1): groups with and/or, items
+ * Conditions: the `basic` engine (NocoBase's `logicCalculate`, nocobase-workflow.md §3.1): groups with and/or, items
  * `{calculator, operands: [a, b]}` compared loosely (`==`), with NocoBase's Date rules.
  */
 
@@ -73,23 +74,19 @@ export function logicCalculate(calculation?: unknown): boolean {
   return calculate(c);
 }
 
-/** Expression engines of §4.2 not built yet. */
-export const PENDING_ENGINES: ReadonlySet<string> = new Set(["math.js", "formula.js", "string"]);
-
 /**
- * Evaluates a condition config `{engine?, calculation?, expression?}` in the scope of `node`: `basic` (or no engine,
- * or one NocoBase does not know) resolves the calculation's templates and runs logicCalculate.
+ * Evaluates a condition config `{engine?, calculation?, expression?}` in the scope of `node` (with its own scope
+ * when asked: the loop's condition). An expression engine (math.js, formula.js) evaluates `expression`, and its
+ * result counts for its truthiness; `basic`, no engine, or one NocoBase does not know resolves the calculation's
+ * templates and runs logicCalculate.
  */
-export function evaluateCondition(
+export async function evaluateCondition(
   config: { readonly engine?: string; readonly calculation?: unknown; readonly expression?: string } | undefined,
   node: FlowNode,
   processor: Processor,
   includeSelfScope = false,
-): unknown {
-  const { engine, calculation } = config ?? {};
-  if (engine !== undefined && PENDING_ENGINES.has(engine)) {
-    // TODO(issue 8): math.js and formula.js evaluators (with `{{…}}` → `$$n` identifiers, §4.2).
-    throw new Error(`engine not supported yet: ${engine}`);
-  }
+): Promise<unknown> {
+  const { engine, calculation, expression } = config ?? {};
+  if (isExpressionEngine(engine)) return evaluate(engine, expression ?? "", processor.getScope(node.id, includeSelfScope), processor.rt);
   return logicCalculate(processor.getParsedValue(calculation, node.id, { includeSelfScope }));
 }

@@ -217,10 +217,12 @@ describe("S8 basic engine comparison semantics", () => {
       expect(h.jobs()[0]).toMatchObject({ status: 1, result: expected });
     });
   }
-  it("math.js / formula.js are not built yet: an ERROR job naming the engine", async () => {
-    const h = await run([{ key: "n1", type: "condition", config: { engine: "math.js", expression: "1 == 1", rejectOnFalse: false } }]);
-    expect(h.execution().status).toBe(E.ERROR);
-    expect(h.jobs()[0]).toMatchObject({ status: J.ERROR, result: "Error: engine not supported yet: math.js" });
+  it("the math.js engine evaluates `expression` with placeholders bound to their values", async () => {
+    const h = await run([{ key: "n1", type: "condition", config: { engine: "math.js", expression: "{{$context.data.read}} == 1", rejectOnFalse: false } }], {
+      context: { data: { read: 1 } },
+    });
+    expect(h.execution().status).toBe(E.RESOLVED);
+    expect(h.jobs()[0]).toMatchObject({ status: J.RESOLVED, result: true });
   });
 });
 

@@ -3,7 +3,7 @@ import type { Instruction } from "./instruction";
 import { instructionRegistry } from "./instructions";
 import { MemoryNocobaseStore } from "./memory-store";
 import { triggerExecution, type TriggerOptions } from "./operations";
-import { WORK, type NocobaseRuntime, type NocobaseSettings } from "./runtime";
+import { WORK, type NocobaseRuntime, type NocobaseServices, type NocobaseSettings } from "./runtime";
 import { JOB_STATUS } from "./statuses";
 import { pathSegments } from "./variables";
 import { runWork } from "./work";
@@ -92,7 +92,11 @@ export function workflowOf(nodes: WorkflowNodeDef[], patch: Partial<WorkflowDef>
   return { key: "w", version: 1, sync: false, options: {}, trigger: { type: "manual" }, nodes, ...patch };
 }
 
-export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings; env?: Record<string, unknown>; extra?: Record<string, Instruction>; validate?: boolean } = {}): Harness {
+/** `services`: the run host's services a test's nodes use (e.g. formula/javascript on the real sandbox). */
+export function harness(
+  def: WorkflowDef,
+  options: { settings?: NocobaseSettings; env?: Record<string, unknown>; extra?: Record<string, Instruction>; validate?: boolean; services?: Partial<NocobaseServices> } = {},
+): Harness {
   let clock = 1_700_000_000_000;
   let ids = 0;
   let seq = 0;
@@ -129,7 +133,8 @@ export function harness(def: WorkflowDef, options: { settings?: NocobaseSettings
   }
   const store = new MemoryNocobaseStore();
   const workflow = linkWorkflow(def);
-  const make = (): NocobaseRuntime => ({ store, host, instructions, workflow, env: options.env ?? {}, settings: options.settings ?? {} });
+  const services = options.services as NocobaseServices | undefined;
+  const make = (): NocobaseRuntime => ({ store, host, instructions, workflow, env: options.env ?? {}, settings: options.settings ?? {}, services });
   const h: Harness = {
     rt: make(),
     store,

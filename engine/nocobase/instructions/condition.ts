@@ -6,13 +6,13 @@ import { JOB_STATUS } from "../statuses";
 /** Branch indexes of a condition node: 1 runs on true, 0 on false. */
 export const BRANCH_INDEX = { ON_TRUE: 1, ON_FALSE: 0 } as const;
 
-/** `condition` (§3.1): branch mode, or "continue only if true" with `rejectOnFalse`. */
+/** `condition` (§3.1): branch mode, or "continue only if true" with `rejectOnFalse`; basic, math.js or formula.js. */
 export const condition: Instruction = {
   async run(node, input, processor) {
     const { rejectOnFalse } = node.config;
     let result: unknown;
     try {
-      result = evaluateCondition(node.config, node, processor);
+      result = await evaluateCondition(node.config, node, processor);
     } catch (error) {
       return { status: JOB_STATUS.ERROR, result: String(error) };
     }

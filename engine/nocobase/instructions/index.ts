@@ -1,12 +1,15 @@
 import type { Instruction, InstructionRegistry } from "../instruction";
+import { calculation } from "./calculation";
 import { condition } from "./condition";
 import { delay } from "./delay";
 import { end } from "./end";
+import { jsonQuery } from "./json-query";
 import { loop } from "./loop";
 import { manual } from "./manual";
 import { multiConditions } from "./multi-conditions";
 import { output } from "./output";
 import { parallel } from "./parallel";
+import { script } from "./script";
 
 /** The built-in instructions implemented so far, by type. */
 export const BUILTIN_INSTRUCTIONS: Readonly<Record<string, Instruction>> = {
@@ -18,6 +21,9 @@ export const BUILTIN_INSTRUCTIONS: Readonly<Record<string, Instruction>> = {
   delay,
   manual,
   output,
+  calculation,
+  "json-query": jsonQuery,
+  script,
 };
 
 /** A registry of the built-ins plus `extra` types (custom instructions); an extra type may not shadow a built-in. */

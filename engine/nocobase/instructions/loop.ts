@@ -37,8 +37,8 @@ function conditionOf(node: FlowNode): LoopCondition | null {
 }
 
 /** The loop's condition, evaluated with its own scope (`$scopes.<loop>` = the current item) included. */
-function holds(node: FlowNode, processor: Processor): boolean {
-  return Boolean(evaluateCondition(conditionOf(node)!, node, processor, true));
+async function holds(node: FlowNode, processor: Processor): Promise<boolean> {
+  return Boolean(await evaluateCondition(conditionOf(node)!, node, processor, true));
 }
 
 /**
@@ -59,7 +59,7 @@ export const loop: Instruction = {
     const condition = conditionOf(node);
     if (condition !== null && !condition.checkpoint) {
       while (result.looped < length) {
-        if (holds(node, processor)) break;
+        if (await holds(node, processor)) break;
         result.looped += 1;
         if (condition.continueOnFalse) {
           processor.saveJob({ id: job.id, status: job.status, result: { ...result } });
@@ -90,7 +90,7 @@ export const loop: Instruction = {
         // The scope's `item` follows the saved `looped`, so save it before each check.
         while (result.looped < length) {
           processor.saveJob({ id: job.id, status: job.status, result: { ...result } });
-          if (holds(node, processor)) break;
+          if (await holds(node, processor)) break;
           if (!condition.continueOnFalse) return { id: job.id, status: JOB_STATUS.RESOLVED, result: { ...result, broken: true } };
           result.looped += 1;
         }

@@ -34,7 +34,7 @@ export const multiConditions: Instruction = {
     for (const [cursor, condition] of conditions.entries()) {
       let outcome: boolean | string;
       try {
-        outcome = Boolean(evaluateCondition({ engine: "basic", ...condition }, node, processor));
+        outcome = Boolean(await evaluateCondition({ engine: "basic", ...condition }, node, processor));
       } catch (error) {
         outcome = error instanceof Error ? error.message : String(error);
       }
