@@ -9,7 +9,8 @@ import { EXECUTION_STATUS, JOB_STATUS } from "./statuses";
  * `callJson` is `{"mode": "describe"}` → InstructionShape (the `async` flag and which methods exist), or
  * `{"mode": "call", method, execution}` → `{value}` (what the method returned), `{undefined: true}`, `{threw}` (the
  * error's name, message and own properties) or `{missing: true}` (no such method). `validateConfig` gets the config
- * as its one argument; `run`, `resume` and `getScope` get the node, the job and the `processor` capability object,
+ * as its one argument, `useVariables` and `useScopeVariables` the node and an options object (they answer the
+ * node's VariableOption, as NocoBase's client hooks do); `run`, `resume` and `getScope` get the node, the job and the `processor` capability object,
  * whose methods cross into the host with `host("call", name, argsJson)` and answer JSON.
  *
  * It also defines the globals `JOB_STATUS` and `EXECUTION_STATUS`; a decorator is evaluated before the first module
@@ -22,7 +23,9 @@ export const NOCOBASE_INSTRUCTION_SOURCE = /* js */ `
   "use strict";
   Object.defineProperty(globalThis, "JOB_STATUS", { value: Object.freeze(${JSON.stringify(JOB_STATUS)}) });
   Object.defineProperty(globalThis, "EXECUTION_STATUS", { value: Object.freeze(${JSON.stringify(EXECUTION_STATUS)}) });
-  const METHODS = ["run", "resume", "getScope", "validateConfig"];
+  const METHODS = ["run", "resume", "getScope", "validateConfig", "useVariables", "useScopeVariables"];
+  // Called on a save or a variables query, with no execution: no processor.
+  const STATIC_METHODS = ["validateConfig", "useVariables", "useScopeVariables"];
   const describeError = (error) => {
     if (error === null || typeof error !== "object") return { message: String(error) };
     const own = {};
@@ -64,7 +67,7 @@ export const NOCOBASE_INSTRUCTION_SOURCE = /* js */ `
       const settle = (value) => (value === undefined ? { undefined: true } : { value });
       const fail = (error) => ({ threw: describeError(error) });
       try {
-        const returned = request.method === "validateConfig" ? method.call(instruction, args[1]) : method.call(instruction, args[1], args[2], processor);
+        const returned = STATIC_METHODS.includes(request.method) ? method.call(instruction, args[1], args[2]) : method.call(instruction, args[1], args[2], processor);
         if (returned !== null && typeof returned === "object" && typeof returned.then === "function") return Promise.resolve(returned).then(settle, fail);
         return settle(returned);
       } catch (error) {

@@ -83,7 +83,7 @@ export interface InstructionShape {
   readonly methods: readonly string[];
 }
 
-export type InstructionMethod = "run" | "resume" | "getScope" | "validateConfig";
+export type InstructionMethod = "run" | "resume" | "getScope" | "validateConfig" | "useVariables" | "useScopeVariables";
 
 /**
  * What a script method did: returned `value` (undefined when it returned undefined), or failed: `script_error` with

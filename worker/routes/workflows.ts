@@ -21,11 +21,12 @@ import {
   PageQuery,
   RerunBody,
   ResumeBody,
+  VariablesQuery,
   VersionQuery,
   WorkflowBody,
   WorkflowParams,
 } from "../schemas/workflows";
-import { workflowProblems } from "../workflow-validation";
+import { workflowProblems, workflowVariables } from "../workflow-validation";
 
 /** NocoBase workflows and their executions (api.md "Workflows"). Mounted below /v1/projects, after authentication. */
 export const workflows = new Hono<AppEnv>();
@@ -130,6 +131,24 @@ workflows.get(
     if (found === undefined) throw notFound(`no workflow ${key}${c.req.valid("query").version === undefined ? "" : ` version ${c.req.valid("query").version}`}`);
     const webhook = found.definition.trigger.type === "webhook" ? { webhookUrl: await webhookUrlOf(c, manifest, key) } : {};
     return c.json({ ...found.definition, current: found.current, executed: found.executed, createdAt: found.createdAt, versions: found.versions, ...webhook });
+  },
+);
+
+workflows.get(
+  "/:project/workflows/:key/variables",
+  describeRoute({ summary: "The VariableOption tree a node may use: scopes, upstream results, trigger, system and $env variables", tags: TAGS }),
+  validator("param", WorkflowParams, rejectInvalid),
+  validator("query", VariablesQuery, rejectInvalid),
+  requireProject,
+  async (c) => {
+    const { project, key } = c.req.valid("param");
+    const { node, version } = c.req.valid("query");
+    const manifest = await projectManifest(c, project);
+    const found = await storedWorkflow(c, project, key, version);
+    if (found === undefined) throw notFound(`no workflow ${key}${version === undefined ? "" : ` version ${version}`}`);
+    const options = await workflowVariables(c.env, manifest, found.definition, node);
+    if (options === null) throw notFound(`workflow ${key} has no node ${node}`);
+    return c.json({ node, version: found.definition.version, options });
   },
 );
 

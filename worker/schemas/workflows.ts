@@ -37,6 +37,11 @@ export const ExecutionParams = v.object({ project: ProjectName, id: ExecutionId 
 export const JobParams = v.object({ project: ProjectName, id: ExecutionId, jobId: v.pipe(v.string(), v.regex(/^\d{1,15}$/, "job ids are numbers"), v.transform(Number)) });
 
 export const VersionQuery = v.object({ version: v.optional(v.pipe(v.string(), v.regex(/^\d{1,9}$/, "version is a number"), v.transform(Number))) });
+/** `?node=<key>` (required) and `?version=n` of the variables route. */
+export const VariablesQuery = v.object({
+  node: v.pipe(v.string("node is required: the key of the node whose variables to list"), v.minLength(1)),
+  version: VersionQuery.entries.version,
+});
 export const PageQuery = v.object({ cursor: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))) });
 
 export const ExecuteBody = v.optional(v.strictObject({ context: v.optional(v.unknown()), eventKey: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))) }), {});
