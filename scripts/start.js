@@ -134,12 +134,29 @@ function adminTokenFor(dir) {
   return { token, source: `generated, kept in ${file}` };
 }
 
+/**
+ * The file names wrangler.toml's Text rules attach as text modules (e.g. the formula.js bundle): wrangler names each
+ * `<hash>-<basename>`, so a rule's glob basename identifies them. The rules are simple enough to read with a pattern.
+ */
+function textRuleBasenames() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const names = [];
+  for (const rule of toml.split("[[rules]]").slice(1)) {
+    if (!/^\s*type\s*=\s*"Text"/m.test(rule)) continue;
+    const globs = /^\s*globs\s*=\s*\[([^\]]*)\]/m.exec(rule)?.[1] ?? "";
+    for (const [, glob] of globs.matchAll(/"([^"]+)"/g)) names.push(glob.split("/").pop());
+  }
+  return names;
+}
+
 /** The bundle's modules: the entry first (workerd takes the first module as the main one). */
 function bundleModules() {
   const files = readdirSync(DIST).sort((a, b) => (a === "index.js" ? -1 : b === "index.js" ? 1 : a.localeCompare(b)));
+  const texts = textRuleBasenames();
   const modules = [];
   for (const name of files) {
-    if (/\.m?js$/.test(name)) modules.push({ name, kind: "esModule" });
+    if (name !== "index.js" && texts.some((basename) => name.endsWith(`-${basename}`))) modules.push({ name, kind: "text" }); // wrangler rule: Text
+    else if (/\.m?js$/.test(name)) modules.push({ name, kind: "esModule" });
     else if (name.endsWith(".wasm")) modules.push({ name, kind: "wasm" }); // wrangler rule: CompiledWasm
     else if (name.endsWith(".bin")) modules.push({ name, kind: "data" });
     else if (name.endsWith(".txt") || name.endsWith(".html")) modules.push({ name, kind: "text" });
