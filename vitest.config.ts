@@ -11,7 +11,13 @@ export default defineConfig({
             miniflare: { bindings: { HOOKFLOW_ADMIN_TOKEN: "test-admin-token" } },
           }),
         ],
-        test: { name: "workers", include: ["{worker,sandbox,durable,engine}/**/*.test.ts", "test/workers/**/*.test.ts"], testTimeout: 30_000 },
+        test: {
+          name: "workers",
+          include: ["{worker,sandbox,durable,engine,net}/**/*.test.ts", "test/workers/**/*.test.ts"],
+          // A real HTTP server on 127.0.0.1 for the outbound-request tests (its address arrives through `inject`).
+          globalSetup: ["./test/global-setup/request-mock-server.ts"],
+          testTimeout: 30_000,
+        },
       },
       {
         test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 180_000 },

@@ -222,7 +222,7 @@ export class ExecutionRun extends RunObject {
       workflow,
       env: identity.env,
       settings: { loopLimit: identity.loopLimit },
-      services: executionServices(scripts, identity.limits, {
+      services: executionServices(scripts, identity.limits, identity, {
         project: identity.project,
         execution: identity.executionId,
         origin: identity.origin,

@@ -1,4 +1,6 @@
 import type { NocobaseServices } from "../engine/nocobase/runtime";
+import type { OutboundPolicy } from "../net/outbound-policy";
+import { sendOutbound } from "../net/send";
 import { signLink } from "../security/signed-links";
 import type { Limits } from "../sandbox";
 import type { InstructionScriptRunner } from "./instruction-scripts";
@@ -19,14 +21,29 @@ export function signedUrl(origin: string, token: string): string {
   return `${origin}/v1/signed/${token}`;
 }
 
+/** The `request` node's host rules, from the project's settings. */
+export interface RequestHostRules {
+  readonly requestHosts?: readonly string[];
+  readonly allowPrivateNetwork: boolean;
+}
+
+/** The outbound policy of a project's workflows, naming the settings that set it in its refusals. */
+function requestPolicy(rules: RequestHostRules): OutboundPolicy {
+  return {
+    ...(rules.requestHosts === undefined ? {} : { allowedHosts: rules.requestHosts }),
+    allowPrivateNetwork: rules.allowPrivateNetwork,
+    settingNames: { allowedHosts: "workflows.requestHosts", allowPrivateNetwork: "workflows.allowPrivateNetwork" },
+  };
+}
+
 /** The run host's services for one execution: its scripts, the sandbox, the network and its signed links. */
-export function executionServices(instructions: InstructionScriptRunner, limits: Limits, signing: LinkSigning): NocobaseServices {
+export function executionServices(instructions: InstructionScriptRunner, limits: Limits, hosts: RequestHostRules, signing: LinkSigning): NocobaseServices {
   const { project, execution, origin, secret } = signing;
-  const unavailable = (what: string) => () => Promise.reject(new Error(`${what} is not available yet`));
+  const policy = requestPolicy(hosts);
   return {
     instructions,
     ...workflowSandboxServices(runSandbox, project, limits),
-    fetch: unavailable("the request node"),
+    fetch: (request) => sendOutbound(request, policy),
     resumeUrl: async (job) => signedUrl(origin, await signLink(secret, { kind: "job", project, execution, job })),
     taskUrl: async (task, assignee) => signedUrl(origin, await signLink(secret, { kind: "task", project, execution, task, assignee })),
   };

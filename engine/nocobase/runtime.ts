@@ -1,3 +1,4 @@
+import type { OutboundRequest, OutboundResponse } from "../../net/outbound";
 import type { RunHost } from "../run-host";
 import type { InstructionRegistry } from "./instruction";
 import type { NocobaseStore } from "./store";
@@ -30,37 +31,6 @@ export interface NocobaseSettings {
 export type SandboxedOutcome =
   | { readonly ok: true; readonly value: unknown; readonly logs: readonly string[] }
   | { readonly ok: false; readonly message: string; readonly timedOut: boolean; readonly logs: readonly string[] };
-
-/** An outbound HTTP request of the `request` node, with its templates resolved. */
-export interface OutboundRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
-  readonly timeoutMs: number;
-}
-
-/** The answer of an outbound request; `body` is the response text. */
-export interface OutboundResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
-
-/**
- * An outbound request that did not get an answer, with a Node/axios-style `code`: `ECONNABORTED` (timed out),
- * `ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`, or `EHOSTBLOCKED` (refused by the project's host rules).
- */
-export class OutboundError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "OutboundError";
-  }
-}
 
 /** A call host → guest → host: the guest's `processor.<name>(...args)` arrives here with its JSON arguments. */
 export type ProcessorCall = (args: readonly unknown[]) => Promise<unknown>;
@@ -117,7 +87,10 @@ export const WORK = {
   start: "nocobase.start",
   /** `{executionId, jobId, status?, result?, meta?}`: set those fields on the pending job, then resume it. */
   resume: "nocobase.resume",
-  /** `{executionId, jobId}` (jobId as a string, for `cancel`): a delay node's timer. */
+  /**
+   * `{executionId, jobId}` (jobId as a string, for `cancel`): a pending job's timer, which resumes it as it stands
+   * (a delay node's duration; the deadline of an async request node's answer).
+   */
   delay: "nocobase.delay",
   /** `{executionId}`: `options.timeout` has passed since the execution started. */
   timeout: "nocobase.timeout",

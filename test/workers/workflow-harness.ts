@@ -56,3 +56,61 @@ export async function waitFor(project: string, id: string, done: (e: any) => boo
 
 /** Until the execution has ended (neither queueing nor started). */
 export const settled = (e: any) => e.status !== null && e.status !== 0;
+
+/** The path and query of a signed URL (`/v1/signed/{token}?…`), to POST through `api()`. */
+export const signedPath = (url: string) => {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
+};
+
+/** POSTs a signed link (a resumeUrl, a task url, a webhookUrl) with no API key. */
+export function postSigned(url: string, json: unknown = {}, headers?: Record<string, string>) {
+  return api("POST", signedPath(url), { token: null, json, ...(headers === undefined ? {} : { headers }) });
+}
+
+/** `GET /executions/{id}/tasks`, which must answer 200. */
+export async function tasks(project: string, id: string): Promise<any[]> {
+  const reply = await api("GET", `/v1/projects/${project}/executions/${id}/tasks`);
+  if (reply.status !== 200) throw new Error(`tasks of ${id}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** The execution's engine event log (`GET /executions/{id}/events`), in order. */
+export async function executionEvents(project: string, id: string): Promise<{ seq: number; event_type: string; data: any; at: string }[]> {
+  const reply = await api("GET", `/v1/projects/${project}/executions/${id}/events?limit=1000`);
+  if (reply.status !== 200) throw new Error(`events of ${id}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.events;
+}
+
+/** The statuses a job went through, from the event log (each stored change once). */
+export async function jobStatusHistory(project: string, id: string, jobId: number): Promise<number[]> {
+  const events = await executionEvents(project, id);
+  const statuses = events.filter((e) => e.event_type === "job" && e.data.job_id === jobId).map((e) => e.data.status as number);
+  return statuses.filter((s, i) => i === 0 || statuses[i - 1] !== s);
+}
+
+/**
+ * Polls the execution until the wall clock reaches `untilMs` (e.g. past a timer that must not fire), checking
+ * `check` on every observation: for "nothing changes later" without a blind sleep.
+ */
+export async function holds(project: string, id: string, untilMs: number, check: (e: any) => void): Promise<any> {
+  for (;;) {
+    const e = await execution(project, id);
+    check(e);
+    if (Date.now() >= untilMs) return e;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An execution's jobs as `[nodeKey, status, result]` rows in id order, as the scenarios list them. */
+export const jobRows = (e: any): [string, number, unknown][] => e.jobs.map((j: any) => [j.nodeKey, j.status, j.result]);
+
+/**
+ * Saves a workflow, executes it with `context`, and answers the execution once it has ended: a sync workflow's
+ * answer (it has run when the request returns), an async one's state once its queue has drained to an end.
+ */
+export async function runToEnd(project: string, nodes: NodeSpec[], extra: Record<string, unknown> = {}, context: unknown = {}): Promise<any> {
+  const key = await saveWorkflow(project, nodes, extra);
+  const { id, reply } = await execute(project, key, { context });
+  return extra.sync === true ? reply.execution : waitFor(project, id, settled);
+}

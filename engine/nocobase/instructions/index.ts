@@ -9,6 +9,7 @@ import { manual } from "./manual";
 import { multiConditions } from "./multi-conditions";
 import { output } from "./output";
 import { parallel } from "./parallel";
+import { request } from "./request";
 import { script } from "./script";
 
 /** The built-in instructions implemented so far, by type. */
@@ -19,6 +20,7 @@ export const BUILTIN_INSTRUCTIONS: Readonly<Record<string, Instruction>> = {
   loop,
   end,
   delay,
+  request,
   manual,
   output,
   calculation,
