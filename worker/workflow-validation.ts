@@ -72,7 +72,7 @@ async function scriptVariableHooks({ runner, shapes }: ScriptedTypes, graph: Wor
 export async function workflowProblems(env: Bindings, manifest: Manifest, def: WorkflowDef): Promise<WorkflowProblem[]> {
   const scripted = await scriptedTypes(env, manifest, def);
   const { runner, shapes } = scripted;
-  const problems: WorkflowProblem[] = [...validateTrigger(def.trigger), ...scripted.problems];
+  const problems: WorkflowProblem[] = [...validateTrigger(def), ...scripted.problems];
   const scriptErrors = new Map<string, Readonly<Record<string, string>> | null>();
   for (const node of def.nodes) {
     if (!shapes.get(node.type)?.methods.includes("validateConfig")) continue;

@@ -26,10 +26,12 @@ function timeOf(value: unknown): number | undefined {
 }
 
 /** Problems with a trigger's config (none for manual and webhook triggers, which take no config). */
-export function validateTrigger(trigger: WorkflowDef["trigger"]): WorkflowProblem[] {
+export function validateTrigger({ trigger, sync }: Pick<WorkflowDef, "trigger" | "sync">): WorkflowProblem[] {
   if (trigger.type !== "schedule") return [];
   const config = (trigger.config ?? {}) as ScheduleConfig;
   const problems: WorkflowProblem[] = [];
+  // An alarm has no caller to answer: NocoBase's schedule trigger is always async.
+  if (sync) problems.push({ message: "a schedule-triggered workflow runs async: sync must be false" });
   if (timeOf(config.startsOn) === undefined) problems.push({ message: "trigger.config.startsOn must be a date (ISO 8601) or a time in ms" });
   if (config.endsOn != null && timeOf(config.endsOn) === undefined) problems.push({ message: "trigger.config.endsOn must be a date (ISO 8601) or a time in ms" });
   if (config.limit != null && !(Number.isInteger(config.limit) && config.limit > 0)) problems.push({ message: "trigger.config.limit must be a positive integer" });

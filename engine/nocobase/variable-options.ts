@@ -102,7 +102,8 @@ function hooksFor(type: string, scriptHooks: HooksOf): VariableHooks {
 export function variableOptions(graph: WorkflowGraph, node: FlowNode, instructions: ReadonlyMap<string, Instruction>, scriptHooks: HooksOf, env: readonly string[]): VariableOption[] {
   const scopes = enclosingScopes(node).flatMap((n) => {
     const hooks = hooksFor(n.type, scriptHooks);
-    const publishes = hooks.useScopeVariables !== undefined && (instructions.get(n.type)?.getScope !== undefined || scriptHooks(n.type)?.useScopeVariables !== undefined);
+    // Only a type with getScope puts anything in $scopes; scripts cannot (their calls are async, getScope is not).
+    const publishes = hooks.useScopeVariables !== undefined && instructions.get(n.type)?.getScope !== undefined;
     return publishes ? [{ key: n.key, value: n.key, label: label(n), children: hooks.useScopeVariables!(n) }] : [];
   });
   const results = upstreamNodes(node).flatMap((n) => {

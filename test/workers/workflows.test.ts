@@ -104,13 +104,15 @@ describe("workflows over HTTP", () => {
     expect((await api("GET", `/v1/projects/${project}/workflows/${key}`)).body.executed).toBe(2);
   });
 
-  it("refuses a schedule trigger without startsOn or with a bad cron", async () => {
+  it("refuses a schedule trigger without startsOn, with a bad cron, or on a sync workflow", async () => {
     const project = await workflowProject();
     const reply = await api("PUT", `/v1/projects/${project}/workflows/s`, {
-      json: { trigger: { type: "schedule", config: { repeat: "not a cron" } }, nodes: [] },
+      json: { sync: true, trigger: { type: "schedule", config: { repeat: "not a cron" } }, nodes: [] },
     });
     expect(reply.status).toBe(400);
     expect(reply.body.error.message).toMatch(/startsOn/);
     expect(reply.body.error.message).toMatch(/cron/);
+    expect(reply.body.error.message).toMatch(/runs async: sync must be false/);
+    expect((await api("GET", `/v1/projects/${project}/workflows/s`)).status).toBe(404);
   });
 });
