@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// hookflow CLI: upload a Fireboom-style hook folder to hookflow, write the stub files Fireboom needs, and start and
-// follow bamboo pipeline runs (bin/pipeline.js).
+// hookflow CLI: upload a Fireboom-style hook folder to hookflow, write the stub files Fireboom needs, start and
+// follow bamboo pipeline runs (bin/pipeline.js), and save, run and follow NocoBase workflows (bin/workflow.js).
 // Node 20+. The only dependency is log-update, loaded only to redraw `pipeline start --watch` on a terminal.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { CliError, CONNECTION_OPTIONS, connectionOf, UsageError } from "./common.js";
 import { pipeline } from "./pipeline.js";
+import { execution, workflow } from "./workflow.js";
 
 const HELP = `hookflow: tooling for hookflow's Fireboom hook server
 
@@ -55,6 +56,30 @@ Usage:
       Print a run's node states once, as a tree: one line per node that has run,
         STATE      node-id  (retry n, skip, error_ignored, loop n)
       in the order the nodes were created, a subprocess's nodes indented under it (--flat: all at one level).
+      --url, --project, --token as for push.
+
+  hookflow workflow put <file.json> [--key KEY]
+      Save a NocoBase workflow definition (the body of PUT /workflows/{key}: {"title"?, "sync"?, "trigger",
+      "options"?, "nodes"}) as the workflow's new current version. The key is --key, else the file's own "key"
+      (taken out of the body), else the file name without .json. Prints "created vN" or "unchanged vN", and a
+      webhook trigger's URL. A refused definition prints each problem with the node it names; exit code 1.
+      --url, --project, --token as for push.
+
+  hookflow workflow run <key> [--context file.json] [--event-key K] [--watch]
+      Start an execution of the workflow's current version and print its id.
+      --context    $context from a JSON file (default {})
+      --event-key  de-duplication: a key this workflow has seen answers the execution it started
+      --watch      follow the execution until it is neither QUEUEING nor STARTED, then print it; exit code 0 if it
+                   RESOLVED, 1 otherwise (130 after Ctrl-C, which stops watching, not the execution). On a terminal
+                   it is redrawn in place; otherwise each new job and change of status is printed as a line
+                   ("+0.4s  RESOLVED   shout"), with the URL that resumes a pending job. An execution waiting
+                   for a resume from outside is STARTED: the watch goes on until someone resumes it.
+      --url, --project, --token as for push.
+
+  hookflow execution show <id> [--json]
+      Print an execution once: its status, then one line per job in id order (STATUS  node-key  result),
+      indented by how many branches the node is inside, with the URLs that resume a pending job (a manual
+      node's task URL per assignee), then the output. --json prints the API's answer as it is.
       --url, --project, --token as for push.
 
   hookflow --help
@@ -348,6 +373,10 @@ async function main(argv) {
       return fireboomStubs(rest);
     case "pipeline":
       return pipeline(rest);
+    case "workflow":
+      return workflow(rest);
+    case "execution":
+      return execution(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,14 +1,9 @@
 // hookflow pipeline start|show: start bamboo pipeline runs and follow their node states.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { api, CliError, CONNECTION_OPTIONS, connectionOf, httpError, UsageError } from "./common.js";
+import { api, CliError, CONNECTION_OPTIONS, connectionOf, follow, formatSeconds, httpError, readJson, stamp, UsageError, useColor } from "./common.js";
 
-/** How often --watch asks for the run's states. */
-const POLL_MS = 250;
 /** How long a run that waits for an operator (a FAILED or SUSPENDED node, nothing moving) must stay unchanged. */
 const SETTLE_MS = 2_000;
-/** --watch gives up after the server has been unreachable (or answered 5xx) this long in a row. */
-const GIVE_UP_MS = 60_000;
 
 /** Node states in which the engine is still working on (or about to work on) the node. */
 const ACTIVE_STATES = new Set(["CREATED", "READY", "RUNNING"]);
@@ -85,20 +80,6 @@ function startBody(value, file) {
   return Object.hasOwn(value, "pipeline") ? { ...value } : { pipeline: value };
 }
 
-function readJson(file) {
-  let text;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid JSON: ${error.message}`);
-  }
-}
-
 // ------------------------------------------------------------------------------------------------------
 // show
 // ------------------------------------------------------------------------------------------------------
@@ -125,11 +106,6 @@ function statesPath(id, flat) {
 // ------------------------------------------------------------------------------------------------------
 // Rendering
 // ------------------------------------------------------------------------------------------------------
-
-/** NO_COLOR (https://no-color.org): set and not empty turns colors off. Colors only on a terminal. */
-function useColor(stream) {
-  return stream.isTTY === true && !process.env.NO_COLOR;
-}
 
 function paintState(state, color) {
   const padded = String(state).padEnd(STATE_WIDTH);
@@ -203,10 +179,6 @@ function isSettled(root, unchangedMs) {
   return unchangedMs >= SETTLE_MS;
 }
 
-function formatSeconds(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** The last line after a watch: what became of the run. */
 function verdictOf(root, elapsedMs) {
   if (root.state === "FINISHED") return `✓ pipeline ${root.id} FINISHED after ${formatSeconds(elapsedMs)}`;
@@ -222,96 +194,39 @@ function verdictOf(root, elapsedMs) {
 // ------------------------------------------------------------------------------------------------------
 
 /**
- * Follows a run until it settles (see isSettled). On a terminal the tree is redrawn in place (log-update);
- * otherwise every change of a node's state is printed as a line, for logs. Then the final tree and a verdict.
- * Exit code 0 when the pipeline FINISHED, 1 otherwise, 130 when stopped with Ctrl-C.
+ * Follows a run until it settles (see isSettled). On a terminal the tree is redrawn in place; otherwise every
+ * change of a node's state is printed as a line, for logs. Then the final tree and a verdict. Exit code 0 when the
+ * pipeline FINISHED, 1 otherwise, 130 when stopped with Ctrl-C.
  */
 async function watch(conn, id) {
-  const out = process.stdout;
-  const tty = out.isTTY === true;
-  const color = useColor(out);
-  // Only a terminal needs in-place redraws: load log-update then, so piped runs work without it.
-  const live = tty ? (await import("log-update")).createLogUpdate(out) : undefined;
-  const began = Date.now();
-  const elapsed = () => Date.now() - began;
-
-  // Ctrl-C stops watching, not the run. `on`, not `once`: log-update's cursor restorer (signal-exit) re-raises
-  // SIGINT when it finds itself the only listener, and `once` removes ours before calling it.
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  process.on("SIGINT", onInterrupt);
-
+  const tty = process.stdout.isTTY === true;
   const seen = new Map(); // node id → nodeKey, for the line-per-change output
   let snapshot; // every node's key, to tell when nothing changes
   let unchangedSince = Date.now();
-  let root;
-  let troubleSince; // when the server stopped answering, while it does not
-  let trouble; // why, for the live view
-
-  try {
-    for (;;) {
-      const polledAt = Date.now();
-      let reply;
-      try {
-        reply = await api(conn, "GET", statesPath(id, false), { signal: stop.signal, timeoutMs: 10_000 });
-      } catch (error) {
-        if (stop.signal.aborted) break;
-        if (!(error instanceof CliError)) throw error;
-        reply = { status: 0, body: error.message };
+  const { body: root, aborted, elapsedMs, color } = await follow(conn, statesPath(id, false), {
+    id,
+    what: "run",
+    render: renderTree,
+    update(root, ms) {
+      const nodes = allNodes(root);
+      const next = nodes.map(({ node }) => `${node.id}=${nodeKey(node)}`).join(";");
+      if (next !== snapshot) {
+        snapshot = next;
+        unchangedSince = Date.now();
       }
-
-      if (reply.status === 200) {
-        if (troubleSince !== undefined && !tty) console.log(`${stamp(elapsed())}  (the server answers again)`);
-        troubleSince = undefined;
-        trouble = undefined;
-        root = reply.body;
-        const nodes = allNodes(root);
-        const next = nodes.map(({ node }) => `${node.id}=${nodeKey(node)}`).join(";");
-        if (next !== snapshot) {
-          snapshot = next;
-          unchangedSince = Date.now();
-        }
-        if (!tty) printChanges(nodes, seen, elapsed());
-        if (isSettled(root, Date.now() - unchangedSince)) break;
-      } else if (reply.status === 0 || reply.status >= 500) {
-        // Unreachable or failing for now (e.g. restarting): keep asking for a while.
-        const reason = reply.status === 0 ? reply.body : httpError(reply.status, reply.body);
-        if (troubleSince === undefined) {
-          troubleSince = Date.now();
-          if (!tty) console.log(`${stamp(elapsed())}  (${reason}; retrying)`);
-        }
-        trouble = reason;
-        if (Date.now() - troubleSince > GIVE_UP_MS) throw new CliError(`gave up watching ${id}: ${reason} for ${formatSeconds(GIVE_UP_MS)}`);
-      } else {
-        throw new CliError(`cannot watch ${id}: ${httpError(reply.status, reply.body)}`);
-      }
-
-      if (live && root) live([...renderTree(root, color), "", footer(id, elapsed(), trouble, color)].join("\n"));
-      await sleep(Math.max(0, POLL_MS - (Date.now() - polledAt)), stop.signal);
-      if (stop.signal.aborted) break;
-    }
-  } finally {
-    process.removeListener("SIGINT", onInterrupt);
-    if (live) {
-      live.clear();
-      live.done(); // shows the cursor again
-    }
-  }
-
-  if (stop.signal.aborted) {
+      if (!tty) printChanges(nodes, seen, ms);
+      return isSettled(root, Date.now() - unchangedSince);
+    },
+  });
+  if (aborted) {
     if (root) console.log(renderTree(root, color).join("\n"));
     console.error(`hookflow: stopped watching ${id}; the run goes on (hookflow pipeline show ${id})`);
     return 130;
   }
   if (!tty) console.log("");
   console.log(renderTree(root, color).join("\n"));
-  console.log(verdictOf(root, elapsed()));
+  console.log(verdictOf(root, elapsedMs));
   return root.state === "FINISHED" ? 0 : 1;
-}
-
-/** `  +1.2s` */
-function stamp(ms) {
-  return `+${(ms / 1000).toFixed(1)}s`.padStart(7);
 }
 
 /** Prints `+1.2s  STATE      node-id  (notes)` for every node whose state (or retry, skip…) changed. */
@@ -325,24 +240,4 @@ function printChanges(nodes, seen, ms) {
     console.log(`${stamp(ms)}  ${nodeLine(node, "", false)}`);
   }
   for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
-}
-
-function footer(id, ms, trouble, color) {
-  const text = trouble
-    ? `watching ${id} · ${formatSeconds(ms)} · ${trouble}; retrying`
-    : `watching ${id} · ${formatSeconds(ms)} · Ctrl-C stops watching (the run goes on)`;
-  return color ? `\x1b[2m${text}\x1b[0m` : text;
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
