@@ -86,17 +86,28 @@ export interface JobPatch {
 }
 
 /**
- * `plugin.resume(job)` from outside: the execution must be STARTED and the job PENDING. The fields are carried by
- * the queued resume item and set on the job when it runs, so a second resume of the same job finds it no longer
- * pending and does nothing.
+ * `plugin.resume(job)` from outside: the job must exist (else NotFound), the execution be STARTED and the job
+ * PENDING with no other resume in progress. The fields are carried by the queued resume item and set on the job
+ * when it runs. The job is marked `resuming` until that run has finished (work.ts), so a resume arriving meanwhile,
+ * even while the run awaits I/O with the job still PENDING, is refused: one job, one resume.
  */
 export function resumeJob(rt: NocobaseRuntime, jobId: number, patch: JobPatch = {}): void {
   const execution = rt.store.execution();
-  if (execution?.status !== EXECUTION_STATUS.STARTED) throw new InvalidOperation("execution is not started");
   const job = rt.store.job(jobId);
-  if (job === undefined) throw new InvalidOperation(`job ${jobId} not found`);
+  if (job === undefined) throw new NotFound(`job ${jobId} not found`);
+  if (execution?.status !== EXECUTION_STATUS.STARTED) throw new InvalidOperation("execution is not started");
   if (job.status !== JOB_STATUS.PENDING) throw new InvalidOperation(`job ${jobId} is not pending`);
+  if (job.resuming === true) throw new InvalidOperation(`job ${jobId} is already being resumed`);
+  rt.store.putJob({ ...job, resuming: true });
   rt.host.enqueue({ kind: WORK.resume, args: { executionId: execution.id, jobId, ...pickPatch(patch as Readonly<Record<string, unknown>>) } });
+}
+
+/** Clears job `jobId`'s `resuming` mark (its resume has run, or could not run), so it may be resumed again. */
+export function endResuming(rt: NocobaseRuntime, jobId: number): void {
+  const job = rt.store.job(jobId);
+  if (job?.resuming === undefined) return;
+  const { resuming: _done, ...rest } = job;
+  rt.store.putJob(rest);
 }
 
 export function pickPatch(patch: Readonly<Record<string, unknown>>): JobPatch {

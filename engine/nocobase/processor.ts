@@ -421,12 +421,14 @@ function upstreamIdOf(input: InstructionInput): number | null {
   return input !== undefined && "id" in input && typeof input.id === "number" ? input.id : null;
 }
 
-/** Every PENDING job of the execution becomes ABORTED (timeout, cancel), and their delay timers are dropped. */
+/** Every PENDING job of the execution becomes ABORTED (timeout, cancel), with its event, and their delay timers are dropped. */
 export function abortPendingJobs(rt: NocobaseRuntime): void {
   const now = rt.host.now();
   for (const job of rt.store.jobs()) {
     if (job.status !== JOB_STATUS.PENDING) continue;
     rt.store.putJob({ ...job, status: JOB_STATUS.ABORTED, updatedAt: now });
+    // Like every stored job change, the abort is an event (subscribers and the event log see the job end).
+    rt.host.emit("job", { execution_id: job.executionId, job_id: job.id, node_key: job.nodeKey, status: JOB_STATUS.ABORTED });
     rt.host.cancel(WORK.delay, "jobId", String(job.id));
   }
 }

@@ -33,6 +33,11 @@ export interface JobRecord {
   readonly log: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Set while a resume from outside is accepted and has not finished running (queued, or its Processor still
+   * awaiting): a second resume of the job is refused then, so concurrent deliveries resume it once.
+   */
+  readonly resuming?: boolean;
 }
 
 /** One assignee's task of a `manual` node (NocoBase's workflowManualTasks row). */

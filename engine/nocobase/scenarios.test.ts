@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resumeJob, cancelExecution, InvalidOperation } from "./operations";
+import { resumeJob, cancelExecution, InvalidOperation, NotFound } from "./operations";
 import { EXECUTION_STATUS as E, JOB_STATUS as J } from "./statuses";
 import { harness, workflowOf } from "./test-fixtures";
 import type { WorkflowNodeDef } from "./workflow";
@@ -83,14 +83,29 @@ describe("S3 external resume", () => {
     expect(h.jobs()).toHaveLength(1);
     expect(h.jobs()[0]).toMatchObject({ id: jobId, status: J.ERROR, result: { message: "input failed" } });
   });
-  it("a resume of a job no longer pending is refused, and a duplicate queued resume does nothing", async () => {
+  it("a second resume while the first is queued is refused, as is a resume of a job no longer pending", async () => {
     const h = await run([{ key: "n1", type: "prompt" }, { key: "n2", type: "echo", upstream: "n1" }]);
     const jobId = h.jobs()[0]!.id;
     resumeJob(h.rt, jobId, { result: 1 });
-    resumeJob(h.rt, jobId, { result: 2 }); // accepted too: still pending when sent
+    expect(() => resumeJob(h.rt, jobId, { result: 2 })).toThrow(/already being resumed/);
     await h.drain();
     expect(shape(h)).toEqual([["n1", 1, 1], ["n2", 1, 1]]);
+    expect(h.jobs()[0]!.resuming).toBeUndefined();
     expect(() => resumeJob(h.rt, jobId, {})).toThrow(InvalidOperation);
+  });
+  it("a job its resume leaves PENDING may be resumed again once that resume has run", async () => {
+    const h = await run([{ key: "n1", type: "pending" }, { key: "n2", type: "echo", upstream: "n1" }]);
+    const jobId = h.jobs()[0]!.id;
+    resumeJob(h.rt, jobId, { result: "draft" });
+    await h.drain();
+    expect(shape(h)).toEqual([["n1", 0, "draft"]]);
+    resumeJob(h.rt, jobId, { status: 1, result: "done" });
+    await h.drain();
+    expect(shape(h)).toEqual([["n1", 1, "done"], ["n2", 1, "done"]]);
+  });
+  it("resuming a job the execution does not have is NotFound", async () => {
+    const h = await run([{ key: "n1", type: "prompt" }]);
+    expect(() => resumeJob(h.rt, 999, {})).toThrow(NotFound);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { WorkItem } from "../run-host";
-import { abortExecution, enterExecution, pickPatch } from "./operations";
+import { abortExecution, endResuming, enterExecution, pickPatch } from "./operations";
 import { Processor } from "./processor";
 import { WORK, type NocobaseRuntime } from "./runtime";
 import { EXECUTION_REASON, EXECUTION_STATUS, JOB_STATUS } from "./statuses";
@@ -23,8 +23,13 @@ export async function runWork(rt: NocobaseRuntime, item: WorkItem, recovering: b
     case WORK.delay: {
       const jobId = Number(args.jobId);
       const job = rt.store.job(jobId);
-      if (job === undefined || job.status !== JOB_STATUS.PENDING || execution.status !== EXECUTION_STATUS.STARTED) return;
-      return new Processor(rt).resume(jobId, item.kind === WORK.resume ? pickPatch(args) : {});
+      try {
+        if (job === undefined || job.status !== JOB_STATUS.PENDING || execution.status !== EXECUTION_STATUS.STARTED) return;
+        return await new Processor(rt).resume(jobId, item.kind === WORK.resume ? pickPatch(args) : {});
+      } finally {
+        // Only once the resume has run (it may have awaited I/O with the job still PENDING) may another be accepted.
+        if (item.kind === WORK.resume) endResuming(rt, jobId);
+      }
     }
     case WORK.resumeStored: {
       if (execution.status !== EXECUTION_STATUS.STARTED || rt.store.job(Number(args.jobId)) === undefined) return;

@@ -120,8 +120,8 @@ export const loop: Instruction = {
 
   validateConfig(config) {
     const errors: Record<string, string> = {};
-    const { target, condition, exit } = config;
-    if (target !== undefined && !(typeof target === "number" || typeof target === "string" || Array.isArray(target))) errors.target = '"target" must be a number, an array or a string';
+    // `target` may be any value (§3.3, S12): null, `{}` or `[null]` are valid targets with their own lengths.
+    const { condition, exit } = config;
     if (condition !== undefined && condition !== false && (condition === null || typeof condition !== "object")) errors.condition = '"condition" must be false or an object';
     else if (condition && typeof condition === "object" && "checkpoint" in condition && ![0, 1].includes((condition as LoopCondition).checkpoint as number)) errors["condition.checkpoint"] = '"checkpoint" must be one of [0, 1]';
     if (exit !== undefined && ![0, 1, 2].includes(exit as number)) errors.exit = '"exit" must be one of [0, 1, 2]';
