@@ -3,23 +3,15 @@
  * starting runs from a tree file or a whole start body, `--watch` (stdout is a pipe here, so it prints one line
  * per state change) until a run finishes or stops at a failed node, `show` nested and flat, and invalid trees.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
-import { ROOT, request, startServer, type Server } from "./server";
 import { withCode } from "../fixtures/bamboo-trees";
-
-const CLI = join(ROOT, "bin", "hookflow.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCli } from "./cli-runner";
+import { createProject, pollUntil, request, startServer, type Server } from "./server";
 
 let server: Server;
 let project: string;
@@ -28,14 +20,8 @@ let dir: string;
 
 beforeAll(async () => {
   server = await startServer();
-  project = `cli-pipes-${Date.now().toString(36)}`;
-  const created = await request(server, "PUT", `/v1/projects/${project}`);
-  expect(created.status).toBe(201);
-  apiKey = created.body.apiKey;
-  for (const path of ["component/debug_node", "component/fail_ctrl_node"]) {
-    const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/${path}`, { token: apiKey, script: BAMBOO_TEST_SCRIPTS[path] });
-    expect(stored.status, path).toBe(201);
-  }
+  const scripts = ["component/debug_node", "component/fail_ctrl_node"].map((path) => [path, BAMBOO_TEST_SCRIPTS[path]!]);
+  ({ project, token: apiKey } = await createProject(server, "cli-pipes", Object.fromEntries(scripts)));
   dir = mkdtempSync(join(tmpdir(), "hookflow-cli-pipeline-"));
 });
 afterAll(async () => {
@@ -43,16 +29,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI with stdout and stderr piped (not a terminal), connected to the test project by environment. */
-function hookflow(args: string[]): Promise<Run> {
-  const env = { ...process.env, HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: project, HOOKFLOW_TOKEN: apiKey };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env, timeout: 50_000 }, (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the CLI connected to the test project by environment. */
+const hookflow = (args: string[]) => runCli(args, { HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: project, HOOKFLOW_TOKEN: apiKey }, { timeoutMs: 50_000 });
 
 /** Writes a JSON file into the temp dir, returns its path. */
 function jsonFile(name: string, value: unknown): string {
@@ -78,15 +56,8 @@ function treeLines(text: string): { state: string; id: string; column: number }[
     });
 }
 
-async function waitForState(id: string, state: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const reply = await request(server, "GET", `/v1/projects/${project}/pipelines/${id}`, { token: apiKey });
-    if (reply.status === 200 && reply.body.state === state) return;
-    if (Date.now() > deadline) throw new Error(`run ${id} never reached ${state}: ${JSON.stringify(reply.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitForState = (id: string, state: string) =>
+  pollUntil(server, `run ${id} ${state}`, () => request(server, "GET", `/v1/projects/${project}/pipelines/${id}`, { token: apiKey }), (body) => body.state === state, 30_000);
 
 describe("hookflow pipeline start", () => {
   it("starts a bare tree, with root_pipeline_data from --data, and prints only the id", async () => {

@@ -4,44 +4,29 @@
  * uppercase and sequence, a loop inside a branch) run with --watch, the async approve-order workflow whose approval
  * is resumed through the resume URL that --watch prints, `execution show`, and refused definitions.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, request, startServer, type Server } from "./server";
+import { CLI, runCli } from "./cli-runner";
+import { createProject, ROOT, request, startServer, type Server } from "./server";
 
-const CLI = join(ROOT, "bin", "hookflow.js");
 const EXAMPLES = join(ROOT, "examples", "nocobase");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let server: Server;
 let project: string;
 let apiKey: string;
 let dir: string;
 
-const cliEnv = () => ({ ...process.env, HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: project, HOOKFLOW_TOKEN: apiKey });
+const cliEnv = () => ({ HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: project, HOOKFLOW_TOKEN: apiKey });
 
-/** Runs the CLI with stdout and stderr piped (not a terminal), connected to the test project by environment. */
-function hookflow(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(), timeout: 50_000 }, (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** Runs the CLI connected to the test project by environment. */
+const hookflow = (args: string[]) => runCli(args, cliEnv(), { timeoutMs: 50_000 });
 
 beforeAll(async () => {
   server = await startServer();
-  project = `cli-flows-${Date.now().toString(36)}`;
-  const created = await request(server, "PUT", `/v1/projects/${project}`);
-  expect(created.status).toBe(201);
-  apiKey = created.body.apiKey;
+  ({ project, token: apiKey } = await createProject(server, "cli-flows"));
   dir = mkdtempSync(join(tmpdir(), "hookflow-cli-workflow-"));
   const pushed = await hookflow(["push", EXAMPLES]);
   expect(pushed.code, pushed.stdout + pushed.stderr).toBe(0);
@@ -134,7 +119,7 @@ describe("hookflow workflow run", () => {
   });
 
   it("--watch on the async approve-order workflow prints the approval's resume URL; POSTing it resolves the execution", async () => {
-    const child = spawn(process.execPath, [CLI, "workflow", "run", "approve-order", "--context", join(EXAMPLES, "context", "approve-order.json"), "--watch"], { cwd: ROOT, env: cliEnv() });
+    const child = spawn(process.execPath, [CLI, "workflow", "run", "approve-order", "--context", join(EXAMPLES, "context", "approve-order.json"), "--watch"], { cwd: ROOT, env: { ...process.env, ...cliEnv() } });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -3,32 +3,16 @@
  * examples/fireboom, and `push` of examples/fireboom to a real running server (which also proves that every
  * example script compiles: a compile error would be a 400).
  */
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticationHookResult, FunctionHook, OnRequestHookResult } from "hookflow/fireboom";
 import { CR_GET_ONE, CR_POST, REQUEST_ID, USER } from "../fixtures/fireboom";
+import { runCli } from "./cli-runner";
 import { ROOT, request, startServer, type Server } from "./server";
 
-const CLI = join(ROOT, "bin", "hookflow.js");
 const EXAMPLES = join(ROOT, "examples", "fireboom");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function hookflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Every file under dir, relative with "/" separators, sorted. */
 function filesUnder(dir: string): string[] {
@@ -69,7 +53,7 @@ afterAll(() => {
 
 describe("hookflow --help", () => {
   it("prints both commands and says TypeScript is not supported", async () => {
-    const run = await hookflow(["--help"]);
+    const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("hookflow push <dir>");
     expect(run.stdout).toContain("hookflow fireboom-stubs <fireboom-workdir>");
@@ -77,7 +61,7 @@ describe("hookflow --help", () => {
   });
 
   it("rejects an unknown command with exit code 2", async () => {
-    const run = await hookflow(["deploy"]);
+    const run = await runCli(["deploy"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "deploy"');
   });
@@ -89,7 +73,7 @@ describe("hookflow fireboom-stubs", () => {
     cpSync(EXAMPLES, hooks, { recursive: true });
     const workdir = tempDir("hookflow-fireboom-");
 
-    const run = await hookflow(["fireboom-stubs", workdir, "--dir", hooks]);
+    const run = await runCli(["fireboom-stubs", workdir, "--dir", hooks]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
 
@@ -159,7 +143,7 @@ describe("hookflow fireboom-stubs", () => {
     put(hooks, "global/onOriginResponse.ts", "export default () => undefined;\n");
     const workdir = tempDir("hookflow-fireboom-");
 
-    const run = await hookflow(["fireboom-stubs", workdir, "--dir", hooks, "--sdk-output", "custom-go", "--ext", ".go"]);
+    const run = await runCli(["fireboom-stubs", workdir, "--dir", hooks, "--sdk-output", "custom-go", "--ext", ".go"]);
     expect(run.code).toBe(0);
     expect(filesUnder(workdir)).toEqual(["custom-go/function/greet/bob.json", "custom-go/global/onOriginRequest.go"]);
     expect(JSON.parse(readFileSync(join(workdir, "custom-go/function/greet/bob.json"), "utf8"))).toEqual({
@@ -190,7 +174,7 @@ describe("hookflow push", () => {
   const env = () => ({ HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: project, HOOKFLOW_TOKEN: server.adminToken });
 
   it("uploads every example script (lib first), then finds them all unchanged", async () => {
-    const first = await hookflow(["push", EXAMPLES], env());
+    const first = await runCli(["push", EXAMPLES], env());
     expect(first.stdout).not.toContain("✗");
     expect(first.code).toBe(0);
     const lines = first.stdout.split("\n").filter((l) => l.startsWith("✓"));
@@ -206,7 +190,7 @@ describe("hookflow push", () => {
     const stored = await request(server, "GET", `/v1/projects/${project}/scripts/operation/Todo/CreateOne/preResolve`);
     expect(stored.body.source).toBe(readFileSync(join(EXAMPLES, "operation/Todo/CreateOne/preResolve.js"), "utf8"));
 
-    const second = await hookflow(["push", EXAMPLES, "--url", server.url, "--project", project, "--token", server.adminToken]);
+    const second = await runCli(["push", EXAMPLES, "--url", server.url, "--project", project, "--token", server.adminToken]);
     expect(second.code).toBe(0);
     for (const path of EXAMPLE_SCRIPTS) expect(second.stdout).toContain(`✓ ${path}: unchanged v1\n`);
     expect(second.stdout).toContain(`${EXAMPLE_SCRIPTS.length} files: 0 created, ${EXAMPLE_SCRIPTS.length} unchanged, 0 failed`);
@@ -296,7 +280,7 @@ describe("hookflow push", () => {
     put(hooks, "function/broken.mjs", "export default function broken(ctx) {\n  return {\n};;}\n}\n");
     put(hooks, "function/typed.ts", "export default (ctx: unknown) => ({ data: ctx });\n");
 
-    const run = await hookflow(["push", hooks], env());
+    const run = await runCli(["push", hooks], env());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("✓ function/fine: created v1");
     expect(run.stdout).toMatch(/✗ function\/broken: HTTP 400 compile_error: .+ \(function\/broken\.mjs:\d+(:\d+)?\)/);
@@ -308,7 +292,7 @@ describe("hookflow push", () => {
   });
 
   it("needs a project and a token", async () => {
-    const run = await hookflow(["push", EXAMPLES], { HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: "", HOOKFLOW_TOKEN: "" });
+    const run = await runCli(["push", EXAMPLES], { HOOKFLOW_URL: server.url, HOOKFLOW_PROJECT: "", HOOKFLOW_TOKEN: "" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("no project");
   });

@@ -2,11 +2,14 @@
  * bamboo pipelines against `npm start` (workerd on the built bundle, SQLite on local disk): a callback node driven
  * over HTTP, and runs that survive workerd being killed at random moments.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
 import type { PipelineTree } from "../../engine/bamboo/tree";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
-import { request, startServer, startStub, type Server } from "./server";
+import { runCli } from "./cli-runner";
+import { createProject, pollUntil, request, ROOT, startServer, startStub, type Server } from "./server";
 import { withCode } from "../fixtures/bamboo-trees";
 
 let server: Server;
@@ -15,14 +18,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startServer();
-  project = `pipes-${Date.now().toString(36)}`;
-  const created = await request(server, "PUT", `/v1/projects/${project}`);
-  expect(created.status).toBe(201);
-  token = created.body.apiKey;
-  for (const [path, source] of Object.entries(BAMBOO_TEST_SCRIPTS)) {
-    const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/${path}`, { token, script: source });
-    expect(stored.status, path).toBe(201);
-  }
+  ({ project, token } = await createProject(server, "pipes", BAMBOO_TEST_SCRIPTS));
 });
 afterAll(async () => {
   await server?.stop();
@@ -32,21 +28,7 @@ const call = (method: string, path: string, json?: unknown) =>
   request(server, method, `/v1/projects/${project}${path}`, json === undefined ? { token } : { token, json });
 
 /** Polls a run until `done`, tolerating a server that is restarting. */
-async function waitForRun(id: string, done: (body: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const reply = await call("GET", `/pipelines/${id}`);
-      last = reply.body;
-      if (reply.status === 200 && done(reply.body)) return reply.body;
-    } catch {
-      // the server is between a kill and its restart
-    }
-    if (Date.now() > deadline) throw new Error(`run ${id} did not settle: ${JSON.stringify(last)}\n${server.output().slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitForRun = (id: string, done: (body: any) => boolean) => pollUntil(server, `run ${id}`, () => call("GET", `/pipelines/${id}`), done);
 
 describe("a callback node over HTTP", () => {
   it("waits at the callback node until POST …/callback with its version, then finishes", async () => {
@@ -112,17 +94,9 @@ describe("a restart loses nothing", () => {
 
 describe("examples/bamboo", () => {
   it("pushes with the CLI, and both example trees run as examples/bamboo/README.md says", async () => {
-    const { execFile } = await import("node:child_process");
-    const { readFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
-    const { ROOT } = await import("./server");
     const examples = join(ROOT, "examples", "bamboo");
-    const pushed = await new Promise<{ code: number; out: string }>((resolve) => {
-      execFile(process.execPath, [join(ROOT, "bin", "hookflow.js"), "push", examples, "--url", server.url, "--project", project, "--token", token], (error, stdout, stderr) =>
-        resolve({ code: error ? 1 : 0, out: stdout + stderr }),
-      );
-    });
-    expect(pushed.code, pushed.out).toBe(0);
+    const pushed = await runCli(["push", examples, "--url", server.url, "--project", project, "--token", token]);
+    expect(pushed.code, pushed.stdout + pushed.stderr).toBe(0);
 
     const order = JSON.parse(readFileSync(join(examples, "trees", "order.json"), "utf8"));
     const data = JSON.parse(readFileSync(join(examples, "trees", "order.data.json"), "utf8"));

@@ -245,6 +245,53 @@ export function request<T = any>(server: Pick<Server, "url" | "adminToken">, met
   return jsonRequest<T>(fetch, method, `${server.url}${path}`, server.adminToken, options);
 }
 
+/**
+ * Creates the project `<prefix>-<time>` and stores `scripts` (path → source) in it; returns its name and API key.
+ * Throws unless every PUT answers 201.
+ */
+export async function createProject(
+  server: Pick<Server, "url" | "adminToken">,
+  prefix: string,
+  scripts: Readonly<Record<string, string>> = {},
+): Promise<{ project: string; token: string }> {
+  const project = `${prefix}-${Date.now().toString(36)}`;
+  const created = await request(server, "PUT", `/v1/projects/${project}`);
+  if (created.status !== 201) throw new Error(`PUT /v1/projects/${project}: ${created.status} ${JSON.stringify(created.body)}`);
+  const token: string = created.body.apiKey;
+  for (const [path, script] of Object.entries(scripts)) {
+    const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/${path}`, { token, script });
+    if (stored.status !== 201) throw new Error(`PUT script ${path}: ${stored.status} ${JSON.stringify(stored.body)}`);
+  }
+  return { project, token };
+}
+
+/**
+ * Polls `get` until it answers 200 with a body `done` accepts, and returns that body. A failed request (the server
+ * is between a kill and its restart) counts as not done. After timeoutMs, fails naming `what` (e.g. "run r1"),
+ * with the last body and the end of the server's output.
+ */
+export async function pollUntil<T = any>(
+  server: Pick<Server, "output">,
+  what: string,
+  get: () => Promise<Reply<T>>,
+  done: (body: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const reply = await get();
+      last = reply.body;
+      if (reply.status === 200 && done(reply.body)) return reply.body;
+    } catch {
+      // not answering right now
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs / 1000} s; last body: ${JSON.stringify(last)}\n${server.output().slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export interface StubRequest {
   readonly method: string;
   /** path and query, e.g. /operations/Todo/GetOne?x=1 */

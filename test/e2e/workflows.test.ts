@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOCOBASE_TEST_INSTRUCTIONS } from "../fixtures/nocobase-instructions";
-import { request, startServer, type Server } from "./server";
+import { createProject, pollUntil, request, startServer, type Server } from "./server";
 
 const RESOLVED = 1;
 const PENDING = 0;
@@ -15,14 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startServer();
-  project = `flows-${Date.now().toString(36)}`;
-  const created = await request(server, "PUT", `/v1/projects/${project}`);
-  expect(created.status).toBe(201);
-  token = created.body.apiKey;
-  for (const [path, source] of Object.entries(NOCOBASE_TEST_INSTRUCTIONS)) {
-    const stored = await request(server, "PUT", `/v1/projects/${project}/scripts/${path}`, { token, script: source });
-    expect(stored.status, path).toBe(201);
-  }
+  ({ project, token } = await createProject(server, "flows", NOCOBASE_TEST_INSTRUCTIONS));
 });
 afterAll(async () => {
   await server?.stop();
@@ -46,21 +39,7 @@ async function executeAsync(key: string, context: unknown = {}): Promise<string>
 }
 
 /** Polls an execution until `done`, tolerating a server that is restarting. */
-async function waitForExecution(id: string, done: (e: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const reply = await call("GET", `/executions/${id}`);
-      last = reply.body;
-      if (reply.status === 200 && done(reply.body)) return reply.body;
-    } catch {
-      // the server is between a kill and its restart
-    }
-    if (Date.now() > deadline) throw new Error(`execution ${id} never got there: ${JSON.stringify(last)}\n${server.output().slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitForExecution = (id: string, done: (e: any) => boolean) => pollUntil(server, `execution ${id}`, () => call("GET", `/executions/${id}`), done);
 
 const settled = (e: any) => e.status !== null && e.status !== PENDING;
 const shape = (e: any) => e.jobs.map((j: any) => [j.nodeKey, j.status]);
