@@ -2,13 +2,12 @@
 // on workerd serve) vs a Fastify 4 server on Node running the same Fireboom mutatingPreResolve hook natively.
 // Same ~1 KB Fireboom body, 16 connections, autocannon as the load generator, loopback only, a warm-up then a
 // timed run for each. Temp data dir; stops both servers by itself.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { fmt, freePort, QUIET_ENV, sleep, startProcess, table } from "./lib.js";
+import { appLabel, appRootFor, fmt, freePort, QUIET_ENV, removeAppRoot, sleep, startProcess, table } from "./lib.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CONNECTIONS = 16;
@@ -24,15 +23,8 @@ export default function (ctx) {
 const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-hooks-"));
 // scripts/start.js rebuilds <its root>/dist; run it from a snapshot of HEAD (git archive) so the bench neither
 // clobbers the dist/ other processes in the checkout use nor picks up half-edited files. BENCH_IN_PLACE=1 runs
-// the checkout's own scripts/start.js instead.
-const appRoot = process.env.BENCH_IN_PLACE === "1" ? root : snapshot();
-
-function snapshot() {
-  const dir = mkdtempSync(join(tmpdir(), "hookflow-bench-app-"));
-  execFileSync("sh", ["-c", `git -C "${root}" archive HEAD | tar -x -C "${dir}"`]);
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
+// the checkout's own scripts/start.js instead; BENCH_APP_ROOT=<dir> a tree prepared by hand (bench/lib.js appRootFor).
+const appRoot = appRootFor(root);
 const servers = [];
 const deadline = setTimeout(() => {
   console.error("bench:hooks: giving up after 150 s");
@@ -43,7 +35,7 @@ async function cleanup() {
   clearTimeout(deadline);
   for (const server of servers) await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  if (appRoot !== root) rmSync(appRoot, { recursive: true, force: true });
+  removeAppRoot(appRoot);
 }
 
 /** The Fireboom body of a mutatingPreResolve call (spec vector V3), padded to about 1 KB with input fields. */
@@ -163,8 +155,7 @@ try {
   await waitFor(async () => fastify.output.includes("ready"), 20_000, fastify);
   const b = await measure("Fastify 4 on Node (native hook)", `http://127.0.0.1:${fPort}/operation/Todo/CreateOne/mutatingPreResolve`, body);
 
-  const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  console.log(`\nhookflow ${appRoot === root ? "checkout" : `snapshot of HEAD ${commit}`}; Fireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
+  console.log(`\nhookflow ${appLabel(root, appRoot)}; Fireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
   const row = (r) => [r.name, fmt(r.reqPerSec, 4), `${r.p50} ms`, `${r.p99} ms`, `${fmt(r.mean)} ms`, `${r.max} ms`, r.total, r.non2xx, r.errors];
   console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b), row(single), row(health)]));
   const ratio = a.reqPerSec / b.reqPerSec;

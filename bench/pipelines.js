@@ -19,14 +19,15 @@
 //   --no-peer  skip the peer even if it is set up
 //   --quick    one round; big runs with noop only, no 30,000-node chain, no idle wait (a smoke run)
 //   env: BENCH_ROUNDS (3), BENCH_DEADLINE_S (1500), BENCH_PEER_DIR (~/.cache/hookflow-bench/bamboo),
-//        BENCH_PIN (1: workerd and the peer on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import http from "node:http";
-import { cpus, homedir, loadavg, tmpdir } from "node:os";
+//        BENCH_PIN (1: workerd and the peer on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1,
+//        BENCH_APP_ROOT (a prepared tree instead of the snapshot; see bench/lib.js appRootFor)
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fmt, freePort, QUIET_ENV, sleep, startProcess, table } from "./lib.js";
+import {
+  appLabel, appRootFor, canPin, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, removeAppRoot, sleep, startHookflow, workerdVersionOf, startProcess, table, wallNow,
+} from "./lib.js";
 import { chain, linear, parallel } from "./pipeline-trees.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,7 +39,7 @@ const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 1500);
 const PEER_DIR = process.env.BENCH_PEER_DIR ?? join(homedir(), ".cache/hookflow-bench/bamboo");
 const PEER_SRC = join(root, "..", "shared/peers/bamboo");
 const PEER_HOME = existsSync(PEER_SRC) ? PEER_SRC : "/work/shared/peers/bamboo";
-const PIN = process.env.BENCH_PIN !== "0" && spawnSync("taskset", ["-V"]).status === 0 && cpus().length >= 2;
+const PIN = canPin();
 const PASS = "bench_pass";
 const CALLBACK = "bench_cb";
 const COMPONENTS = {
@@ -50,16 +51,9 @@ const startedAt = performance.now();
 const elapsedS = () => (performance.now() - startedAt) / 1000;
 const remainingMs = () => DEADLINE_S * 1000 - (performance.now() - startedAt);
 const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-pipelines-"));
-const appRoot = process.env.BENCH_IN_PLACE === "1" ? root : snapshot();
+const appRoot = appRootFor(root);
 const processes = [];
 let cleaned = false;
-
-function snapshot() {
-  const dir = mkdtempSync(join(tmpdir(), "hookflow-bench-app-"));
-  execFileSync("sh", ["-c", `git -C "${root}" archive HEAD | tar -x -C "${dir}"`]);
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
 
 const deadline = setTimeout(() => {
   console.error(`bench:pipelines: giving up after ${DEADLINE_S} s (BENCH_DEADLINE_S)`);
@@ -72,20 +66,11 @@ async function cleanup() {
   clearTimeout(deadline);
   for (const p of processes) await p.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  if (appRoot !== root) rmSync(appRoot, { recursive: true, force: true });
+  removeAppRoot(appRoot);
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 const log = (line) => process.stderr.write(`[${elapsedS().toFixed(0).padStart(4)} s] ${line}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const wallNow = () => performance.timeOrigin + performance.now();
 const mb = (kb) => (kb === undefined ? "?" : `${fmt(kb / 1024)} MiB`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,58 +82,8 @@ let server; // startProcess handle of scripts/start.js
 let workerdPid;
 let adminToken;
 
-// A small client over node:http. Each burst of concurrent requests gets its own agent (fresh connections, closed
-// after): under load `workerd serve` closes a kept-alive connection whose next request it has not read within its
-// pipeline timeout (~5 s after the previous answer), and a POST sent on such a connection ends in ECONNRESET (seen
-// as 16-35 of 100 concurrent POSTs on reused connections, 0 on fresh ones). GETs are retried on such a reset.
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 8 });
-const resets = { get: 0 };
-
-function request(method, path, { key, body, contentType = "application/json", agent = keepAlive } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    const headers = { authorization: `Bearer ${key}` };
-    if (data !== undefined) Object.assign(headers, { "content-type": contentType, "content-length": Buffer.byteLength(data) });
-    const req = http.request({ host: "127.0.0.1", port: hfPort, method, path, agent, headers }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    req.on("error", (error) => reject(Object.assign(error, { message: `${method} ${path}: ${error.message}${req.reusedSocket ? " (on a reused connection)" : ""}` })));
-    req.end(data);
-  });
-}
-
-async function call(method, path, options) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request(method, path, options);
-    } catch (error) {
-      if (method !== "GET" || attempt >= 2 || !["ECONNRESET", "EPIPE"].includes(error.code)) throw error;
-      resets.get++;
-    }
-  }
-}
-
-/** Runs `fn(agent)` with a fresh keep-alive agent, destroyed after. */
-async function withAgent(fn) {
-  const agent = new http.Agent({ keepAlive: true });
-  try {
-    return await fn(agent);
-  } finally {
-    agent.destroy();
-  }
-}
+// The client of lib.js (fresh connections per burst, GETs retried on a reset: see httpClient there).
+const { call, withAgent, keepAlive, resets } = httpClient(() => hfPort);
 
 /** A new project with the bench's two component scripts; its API key. */
 async function project(name) {
@@ -274,25 +209,6 @@ function engineSpan(log) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // workerd's memory
-
-function workerdOf(pid) {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-    return children.map(Number).find((c) => readFileSync(`/proc/${c}/comm`, "utf8").includes("workerd"));
-  } catch {
-    return undefined;
-  }
-}
-
-function memory(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(text)?.[1]);
-    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-  } catch {
-    return { rss: undefined, hwm: undefined };
-  }
-}
 
 /** Samples workerd's VmRSS every 20 ms until stopped: the peak sampled, and VmHWM (peak since workerd started). */
 function sampleMemory() {
@@ -479,27 +395,13 @@ async function peer() {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 const loadBefore = loadAverage();
 const results = {};
 try {
-  if (PIN) execFileSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
-  const port = await freePort();
-  hfPort = port;
-  adminToken = `bench-${Math.random().toString(36).slice(2)}`;
-  const env = { ...QUIET_ENV, PORT: String(port), HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ADMIN_TOKEN: adminToken };
-  const startJs = join(appRoot, "scripts/start.js");
-  log(`hookflow: node scripts/start.js (build + workerd serve) on 127.0.0.1:${port}${PIN ? ", pinned to core 1" : ""} …`);
-  server = PIN ? startProcess("taskset", ["-c", "1", process.execPath, startJs], { cwd: appRoot, env }) : startProcess(process.execPath, [startJs], { cwd: appRoot, env });
-  processes.push(server);
-  hf = `http://127.0.0.1:${port}`;
-  for (const until = performance.now() + 120_000; ; ) {
-    if (server.exited) throw new Error(`hookflow exited:\n${server.output.slice(-3000)}`);
-    if ((await fetch(`${hf}/healthz`).then((r) => r.status).catch(() => 0)) === 200) break;
-    if (performance.now() > until) throw new Error(`hookflow not ready within 120 s:\n${server.output.slice(-3000)}`);
-    await sleep(200);
-  }
-  workerdPid = workerdOf(server.child.pid);
+  if (PIN) pinSelf();
+  log(`hookflow: node scripts/start.js (build + workerd serve)${PIN ? ", pinned to core 1" : ""} …`);
+  const started = await startHookflow({ appRoot, dataDir, pin: PIN, onProcess: (p) => processes.push(p) });
+  ({ server, port: hfPort, base: hf, adminToken, workerdPid } = started);
   results.memoryAtStart = memory(workerdPid);
 
   // Warm-up: compile the component, warm the routes and the engine code paths.
@@ -568,11 +470,10 @@ try {
 }
 
 function report(r) {
-  const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   console.log(
-    `\nhookflow ${appRoot === root ? "checkout" : `snapshot of HEAD ${commit}`} on npm start (workerd serve), ${ROUNDS} round(s), medians; ` +
-      `Node ${process.version}, wrangler ${pkg.devDependencies.wrangler}, workerd ${/\(workerd ([\d.]+)\)/.exec(server.output)?.[1] ?? "?"}${PIN ? "; workerd and the peer pinned to core 1, the client to core 0" : ""}\n`,
+    `\nhookflow ${appLabel(root, appRoot)} on npm start (workerd serve), ${ROUNDS} round(s), medians; ` +
+      `Node ${process.version}, wrangler ${pkg.devDependencies.wrangler}, workerd ${workerdVersionOf(server)}${PIN ? "; workerd and the peer pinned to core 1, the client to core 0" : ""}\n`,
   );
   const lp = r.linear[PASS];
   const ln = r.linear.noop;
