@@ -96,7 +96,20 @@ const WAIT = {
   ],
 };
 
+/** An async workflow that waits 1 s on a `delay` node (the alarm), then echoes. */
+const DELAYS = 50;
+const DELAY_MS = 1000;
+const NAP = {
+  sync: false,
+  trigger: { type: "manual" },
+  nodes: [
+    { key: "nap", type: "delay", config: { duration: DELAY_MS / 1000, unit: 1000 } },
+    { key: "after", type: "echo", upstream: "nap" },
+  ],
+};
+
 const STATUS = { QUEUEING: null, STARTED: 0, RESOLVED: 1 };
+const JOB_PENDING = 0;
 
 const startedAt = performance.now();
 const elapsedS = () => (performance.now() - startedAt) / 1000;
@@ -407,6 +420,29 @@ async function resumes(p, label, concurrent) {
   };
 }
 
+/**
+ * How late a `delay` fires: DELAYS executions started at once, each waiting DELAY_MS on its alarm; lateness = the
+ * delay job's RESOLVED event − its PENDING event − DELAY_MS (both `at` by workerd's clock, whole ms).
+ */
+async function delays(p) {
+  log(`delay: ${DELAYS} executions waiting ${DELAY_MS} ms …`);
+  const started = await withAgent((agent) => Promise.all(Array.from({ length: DELAYS }, () => execute(p, "nap", {}, agent))));
+  const ids = started.map((res) => check(res, [202], "execute nap").json.execution.id);
+  const late = [];
+  for (const id of ids) {
+    for (const until = performance.now() + 30_000; ; await sleep(50)) {
+      const v = check(await getExecution(p, id), [200], "GET execution").json;
+      if (v.status === STATUS.RESOLVED) break;
+      if (v.status !== STATUS.STARTED && v.status !== STATUS.QUEUEING) throw new Error(`execution ${id} ended ${v.status}: ${await whyNot(p, id)}`);
+      if (performance.now() > until) throw new Error(`execution ${id} not RESOLVED 30 s after its delay`);
+    }
+    const jobEvents = (await events(p, id)).filter((e) => e.event_type === "job" && e.data?.node_key === "nap");
+    const at = (status) => Date.parse(jobEvents.find((e) => e.data.status === status).at);
+    late.push(at(STATUS.RESOLVED) - at(JOB_PENDING) - DELAY_MS);
+  }
+  return { count: late.length, p50: percentile(late, 50), p99: percentile(late, 99), max: Math.max(...late), min: Math.min(...late) };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 const loadBefore = loadAverage();
@@ -419,12 +455,14 @@ try {
   results.memoryAtStart = memory(workerdPid);
   const p = await project("bench-workflows");
   await saveWorkflow(p, "wait", WAIT);
+  await saveWorkflow(p, "nap", NAP);
 
   results.throughput = await throughput(p);
   results.memoryAfterLoad = memory(workerdPid);
   results.chains = await chains(p);
   results.resumeSequential = await resumes(p, "one at a time", false);
   results.resumeConcurrent = await resumes(p, "at once", true);
+  results.delays = await delays(p);
   results.memoryAtEnd = memory(workerdPid);
   results.getResets = resets.get;
   keepAlive.destroy();
@@ -476,6 +514,13 @@ function report(r) {
       [`  resume answered 202: p50 / p99; RESOLVED at the first GET after it`, `${fmt(x.answered.p50)} / ${fmt(x.answered.p99)} ms; ${x.resolvedAtFirstGet}/${x.count}`, "", ""],
     );
   }
+  const d = r.delays;
+  rows.push([
+    `delay of ${DELAY_MS} ms, ${d.count} at once: fired late by p50 / p99 (max)`,
+    `${fmt(d.p50)} / ${fmt(d.p99)} ms (${fmt(d.max)})`,
+    "within 1 s",
+    d.max <= 1000 ? "met" : "NOT met",
+  ]);
   console.log(table(["measure", "hookflow", "goal", ""], rows));
 
   console.log(`\nper round: ${CONNECTIONS} connections ${many.map((x) => `${fmt(x.reqPerSec, 4)}/s p50 ${x.p50} p99 ${x.p99} ms`).join("; ")}`);
