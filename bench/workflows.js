@@ -468,6 +468,8 @@ try {
   keepAlive.destroy();
   await server.stop();
   report(results);
+  const serverErrors = [...new Set(server.output.split("\n").filter((line) => /error/i.test(line)))];
+  if (serverErrors.length > 0) console.log(`\nthe server logged ${serverErrors.length} distinct error line(s), e.g.:\n${serverErrors.slice(0, 5).join("\n")}`);
 } catch (error) {
   console.error(error instanceof Error ? error.stack ?? error.message : error);
   if (error?.cause) console.error("cause:", error.cause);
