@@ -19,7 +19,7 @@
 //   env: BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_WARMUP_S (3), BENCH_DEADLINE_S (900),
 //        BENCH_PIN (1: workerd on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1,
 //        BENCH_APP_ROOT (a prepared tree instead of the snapshot; see bench/lib.js appRootFor)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -469,7 +469,11 @@ try {
   await server.stop();
   report(results);
   const serverErrors = [...new Set(server.output.split("\n").filter((line) => /error/i.test(line)))];
-  if (serverErrors.length > 0) console.log(`\nthe server logged ${serverErrors.length} distinct error line(s), e.g.:\n${serverErrors.slice(0, 5).join("\n")}`);
+  if (serverErrors.length > 0) {
+    const logFile = join(tmpdir(), "hookflow-bench-workflows-server.log");
+    writeFileSync(logFile, server.output);
+    console.log(`\nthe server logged ${serverErrors.length} distinct error line(s) (all its output: ${logFile}), e.g.:\n${serverErrors.slice(0, 5).join("\n")}`);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.stack ?? error.message : error);
   if (error?.cause) console.error("cause:", error.cause);

@@ -190,9 +190,6 @@ export class ExecutionRun extends RunObject {
       return;
     }
     await this.registry().recordExecution(execution.id, execution.key, execution.version, execution.status);
-    // An ended execution only answers reads from now on: let its runtime go (rt() rebuilds it on demand), since an
-    // idle object lingers in memory for a while and thousands of them share one isolate.
-    if (execution.status !== null && execution.status !== EXECUTION_STATUS.STARTED) this.runtime = undefined;
   }
 
   private async executionView(): Promise<ExecutionView> {
