@@ -1,3 +1,4 @@
+import { deliveryAnswerOf, type DeliveryAnswer } from "./run-deliveries";
 import { instructionRegistry, BUILTIN_INSTRUCTIONS } from "../engine/nocobase/instructions";
 import type { Instruction } from "../engine/nocobase/instruction";
 import {
@@ -17,9 +18,11 @@ import { EXECUTION_STATUS, JOB_STATUS } from "../engine/nocobase/statuses";
 import { runWork } from "../engine/nocobase/work";
 import { linkWorkflow, shouldDeleteExecution, type WorkflowDef } from "../engine/nocobase/workflow";
 import type { WorkItem } from "../engine/run-host";
+import { subscribeToEvent } from "./event-waits";
 import { executionServices } from "./execution-services";
 import { InstructionScriptRunner } from "./instruction-scripts";
 import { SqlNocobaseStore } from "./nocobase-store";
+import type { RunRef } from "./run-event";
 import { RunObject, notFound, type Answer, type RunIdentity } from "./run-object";
 
 export type { Answer } from "./run-object";
@@ -33,9 +36,8 @@ export interface ExecutionIdentity extends RunIdentity {
   /** The `request` node's host rules (project settings `workflows.requestHosts` and `allowPrivateNetwork`). */
   readonly requestHosts?: readonly string[];
   readonly allowPrivateNetwork: boolean;
-  /** The public origin and secret of the execution's signed links. */
+  /** The public origin of the execution's signed links. */
   readonly origin: string;
-  readonly signingSecret: string;
 }
 
 export interface StartOptions {
@@ -118,6 +120,26 @@ export class ExecutionRun extends RunObject {
     return this.operate((rt) => resumeJob(rt, jobId, patch));
   }
 
+  /** A pending job's signed resume URL, delivered once per `deliveryKey` (api.md "Waiting and resuming from outside"). */
+  async deliverResume(deliveryKey: string, jobId: number, patch: JobPatch): Promise<DeliveryAnswer> {
+    if (this.store.execution() === undefined) return deliveryAnswerOf(notFound("no such execution"));
+    return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.resume(jobId, patch)));
+  }
+
+  /** A manual task's signed URL, delivered once per `deliveryKey`. */
+  async deliverTask(deliveryKey: string, taskId: number, assignee: string, submission: ManualSubmission): Promise<DeliveryAnswer> {
+    if (this.store.execution() === undefined) return deliveryAnswerOf(notFound("no such execution"));
+    return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.submitTask(taskId, assignee, submission)));
+  }
+
+  /**
+   * A correlated event for this execution's pending `event` job (event-broker.ts): resolves the job with the payload
+   * as its result. False when the job no longer waits, so the broker tries its next waiter.
+   */
+  async deliverEvent(jobId: number, payload: unknown): Promise<boolean> {
+    return (await this.resume(jobId, { status: JOB_STATUS.RESOLVED, result: payload })).ok;
+  }
+
   async cancel(): Promise<Answer<true>> {
     return this.operate((rt) => cancelExecution(rt));
   }
@@ -157,6 +179,17 @@ export class ExecutionRun extends RunObject {
 
   protected override async afterDrain(): Promise<void> {
     await this.report();
+  }
+
+  protected override runRef(): RunRef | undefined {
+    const identity = this.identity() as ExecutionIdentity | undefined;
+    return identity === undefined ? undefined : { kind: "execution", id: identity.executionId };
+  }
+
+  /** Neither queueing nor started; an execution deleted on its end status has ended too. */
+  protected override ended(): boolean {
+    const status = this.store.execution()?.status;
+    return status !== EXECUTION_STATUS.QUEUEING && status !== EXECUTION_STATUS.STARTED;
   }
 
   private async operate(apply: (rt: NocobaseRuntime) => void): Promise<Answer<true>> {
@@ -222,12 +255,16 @@ export class ExecutionRun extends RunObject {
       workflow,
       env: identity.env,
       settings: { loopLimit: identity.loopLimit },
-      services: executionServices(scripts, identity.limits, identity, {
-        project: identity.project,
-        execution: identity.executionId,
-        origin: identity.origin,
-        secret: identity.signingSecret,
-      }),
+      services: {
+        ...executionServices(scripts, identity.limits, identity, {
+          project: identity.project,
+          execution: identity.executionId,
+          origin: identity.origin,
+          secret: () => this.linkSecret(),
+        }),
+        waitForEvent: (jobId, name, key) =>
+          subscribeToEvent(this.env, identity.project, { dialect: "execution", object: this.ctx.id.toString(), jobId }, name, key, () => this.flush()),
+      },
     };
     return this.runtime;
   }

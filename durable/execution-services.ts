@@ -1,7 +1,7 @@
 import type { NocobaseServices } from "../engine/nocobase/runtime";
 import type { OutboundPolicy } from "../net/outbound-policy";
 import { sendOutbound } from "../net/send";
-import { signLink } from "../security/signed-links";
+import { signedUrl, signLink } from "../security/signed-links";
 import type { Limits } from "../sandbox";
 import type { InstructionScriptRunner } from "./instruction-scripts";
 import { runSandbox } from "./run-sandbox";
@@ -13,12 +13,8 @@ export interface LinkSigning {
   readonly execution: string;
   /** The public origin, e.g. `https://hooks.example.com`. */
   readonly origin: string;
-  readonly secret: string;
-}
-
-/** The URL of a signed link token. */
-export function signedUrl(origin: string, token: string): string {
-  return `${origin}/v1/signed/${token}`;
+  /** The project's current signing secret (RunObject.linkSecret). */
+  readonly secret: () => Promise<string | undefined>;
 }
 
 /** The `request` node's host rules, from the project's settings. */
@@ -40,11 +36,16 @@ function requestPolicy(rules: RequestHostRules): OutboundPolicy {
 export function executionServices(instructions: InstructionScriptRunner, limits: Limits, hosts: RequestHostRules, signing: LinkSigning): NocobaseServices {
   const { project, execution, origin, secret } = signing;
   const policy = requestPolicy(hosts);
+  const signingSecret = async () => {
+    const current = await secret();
+    if (current === undefined) throw new Error(`project ${project} no longer exists: no signing secret`);
+    return current;
+  };
   return {
     instructions,
     ...workflowSandboxServices(runSandbox, project, limits),
     fetch: (request) => sendOutbound(request, policy),
-    resumeUrl: async (job) => signedUrl(origin, await signLink(secret, { kind: "job", project, execution, job })),
-    taskUrl: async (task, assignee) => signedUrl(origin, await signLink(secret, { kind: "task", project, execution, task, assignee })),
+    resumeUrl: async (job) => signedUrl(origin, signLink(await signingSecret(), { kind: "job", project, execution, job })),
+    taskUrl: async (task, assignee) => signedUrl(origin, signLink(await signingSecret(), { kind: "task", project, execution, task, assignee })),
   };
 }

@@ -5,9 +5,9 @@ import type { ProjectRegistry } from "./project-registry";
 import { PinnedSources, type PinnedScripts } from "./pinned-sources";
 import { runSandbox } from "./run-sandbox";
 
-/** Which paths of a manifest an execution pins: its instruction scripts and the libraries they import. */
+/** Which paths of a manifest an execution pins: its instruction scripts, signal scripts and the libraries they import. */
 export function isWorkflowScript(path: string): boolean {
-  return /^(instruction|lib)\//.test(path);
+  return /^(instruction|signal|lib)\//.test(path);
 }
 
 /** What the calling convention answers for a `call` (see engine/nocobase/instruction-guest.ts). */

@@ -1,13 +1,18 @@
+import { signedUrl, signLink } from "../security/signed-links";
+import { deliveryAnswerOf, type DeliveryAnswer } from "./run-deliveries";
 import { withBuiltinComponents } from "../engine/bamboo/builtins";
 import { IllegalTransition, InvalidOperation, NotFound } from "../engine/bamboo/errors";
 import * as operations from "../engine/bamboo/operations";
 import { prepareRun, type RunOptions } from "../engine/bamboo/prepare";
 import { contextView, nodeDetail, pipelineStates } from "../engine/bamboo/queries";
 import type { BambooRuntime } from "../engine/bamboo/runtime";
+import { ARCHIVED_STATES } from "../engine/bamboo/states";
 import type { PipelineTree } from "../engine/bamboo/tree";
 import { runWork } from "../engine/bamboo/work";
 import type { WorkItem } from "../engine/run-host";
 import { SqlBambooStore } from "./bamboo-store";
+import { subscribeToEvent } from "./event-waits";
+import type { RunRef } from "./run-event";
 import { RunObject, notFound, type Answer, type RunIdentity } from "./run-object";
 import { RunScripts } from "./run-scripts";
 
@@ -36,6 +41,7 @@ export class PipelineRun extends RunObject {
   async start(identity: RunIdentity, tree: PipelineTree, options: RunOptions): Promise<Answer<{ id: string; state: string }>> {
     if (this.store.run() !== undefined) return { ok: false, status: 409, code: "conflict", message: `pipeline ${tree.id} already exists` };
     this.saveIdentity(identity);
+    await this.linkSecret();
     prepareRun(this.rt()!, tree, options);
     // Listed through the same stub as every later state report, which delivers calls in order: a fast run's
     // FINISHED always lands after this RUNNING. Not awaited: the run does not wait on the project's object.
@@ -53,6 +59,7 @@ export class PipelineRun extends RunObject {
   async operate(operation: PipelineOperation): Promise<Answer<true>> {
     const rt = this.rt();
     if (rt === undefined) return notFound();
+    await this.linkSecret();
     try {
       await applyOperation(rt, operation);
     } catch (error) {
@@ -66,6 +73,31 @@ export class PipelineRun extends RunObject {
     return { ok: true, value: true };
   }
 
+  /** A callback node's signed URL, delivered once per `deliveryKey`: the body is the callback data. */
+  async deliverCallback(deliveryKey: string, nodeId: string, version: string, data: unknown): Promise<DeliveryAnswer> {
+    if (this.identity() === undefined) return deliveryAnswerOf(notFound());
+    return this.deliveries.once(deliveryKey, async () => {
+      // bamboo accepts a second callback of a single-callback node and then ignores it; a URL answers 409 instead:
+      // the first accepted delivery is the node's one callback.
+      const single = this.rt()?.store.scheduleOf(nodeId, version)?.type === "CALLBACK";
+      const claim = `called back\n${nodeId}\n${version}`;
+      if (single && !this.deliveries.claim(claim)) {
+        return deliveryAnswerOf({ ok: false, status: 409, code: "invalid_operation", message: `node(${nodeId}) version ${version} has already been called back` });
+      }
+      const answer = deliveryAnswerOf(await this.operate({ op: "callback", nodeId, version, data }));
+      if (single && answer.status !== 202) this.deliveries.release(claim);
+      return answer;
+    });
+  }
+
+  /**
+   * A correlated event for a node of this run that waits for it (event-broker.ts): its payload is the node's
+   * callback data. False when that node version no longer waits, so the broker tries its next waiter.
+   */
+  async deliverEvent(nodeId: string, version: string, payload: unknown): Promise<boolean> {
+    return (await this.operate({ op: "callback", nodeId, version, data: payload })).ok;
+  }
+
   states(flat: boolean): Answer<unknown> {
     const rt = this.rt();
     const states = rt && pipelineStates(rt, flat);
@@ -75,7 +107,8 @@ export class PipelineRun extends RunObject {
     return { ok: true, value: { ...states, scripts } };
   }
 
-  node(nodeId: string): Answer<unknown> {
+  async node(nodeId: string): Promise<Answer<unknown>> {
+    if (this.identity() !== undefined) await this.linkSecret();
     return this.query((rt) => nodeDetail(rt, nodeId));
   }
 
@@ -88,8 +121,21 @@ export class PipelineRun extends RunObject {
     super.flush();
   }
 
+  protected override runRef(): RunRef | undefined {
+    const id = this.store.run()?.pipelineId;
+    return id === undefined ? undefined : { kind: "pipeline", id };
+  }
+
   protected override async runWork(item: WorkItem, recovering: boolean): Promise<void> {
+    await this.linkSecret();
     await runWork(this.rt()!, item, recovering);
+  }
+
+  /** The root pipeline is archived (bamboo never fails a pipeline itself: a failed node leaves it RUNNING). */
+  protected override ended(): boolean {
+    const run = this.store.run();
+    const state = run === undefined ? undefined : this.store.state(run.pipelineId)?.name;
+    return state !== undefined && ARCHIVED_STATES.has(state);
   }
 
   /** Tells the project's run index when the root pipeline's state changed. */
@@ -111,6 +157,15 @@ export class PipelineRun extends RunObject {
       if (error instanceof NotFound) return notFound(error.message);
       throw error;
     }
+  }
+
+  /** A callback node version's signed URL (api.md "Waiting and resuming from outside"), once the secret is loaded. */
+  private callbackUrl(nodeId: string, version: string): string | undefined {
+    const identity = this.identity();
+    const secret = this.cachedLinkSecret();
+    const run = this.store.run()?.pipelineId;
+    if (identity?.origin === undefined || secret === undefined || run === undefined) return undefined;
+    return signedUrl(identity.origin, signLink(secret, { kind: "callback", project: identity.project, run, node: nodeId, version }));
   }
 
   /** The engine's runtime over this object's storage, once the run exists. */
@@ -137,6 +192,9 @@ export class PipelineRun extends RunObject {
       get settings() {
         return store.run()!.settings;
       },
+      callbackUrl: (nodeId, version) => this.callbackUrl(nodeId, version),
+      waitForEvent: (nodeId, version, name, key) =>
+        subscribeToEvent(this.env, identity.project, { dialect: "pipeline", object: this.ctx.id.toString(), nodeId, version }, name, key, () => this.flush()),
     };
     return this.runtime;
   }

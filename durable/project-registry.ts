@@ -8,6 +8,7 @@ import type { WorkflowDef } from "../engine/nocobase/workflow";
 import type { ScheduleConfig } from "../engine/nocobase/triggers";
 import type { ExecutionRun } from "./execution-run";
 import { startExecution } from "./start-execution";
+import { SubscriptionStore, type DeliveryAttempt, type Subscription, type SubscriptionSnapshot } from "./subscriptions";
 import { WorkflowSchedules } from "./workflow-schedules";
 
 export interface RegistryEnv {
@@ -26,6 +27,7 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
   private readonly runs = new RunIndex(this.ctx.storage.sql);
   private readonly workflows = new WorkflowRegistry(this.ctx.storage.sql);
   private readonly schedules = new WorkflowSchedules(this.ctx.storage.sql);
+  private readonly subscriptions = new SubscriptionStore(this.ctx.storage.sql);
 
   async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
     const apiKey = newApiKey(project);
@@ -56,6 +58,16 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
 
   revokeApiKey(keyId: string): boolean {
     return this.registry.revokeApiKey(keyId);
+  }
+
+  /** See Registry.rotateSigningSecret; undefined when the project does not exist. */
+  rotateSigningSecret(): { readonly rotatedAt: string; readonly previousValidUntil: string } | undefined {
+    return this.registry.project === undefined ? undefined : this.registry.rotateSigningSecret();
+  }
+
+  /** The secret new signed links are signed with (run objects ask, so a rotation reaches runs in flight). */
+  signingSecret(): string | undefined {
+    return this.registry.project === undefined ? undefined : this.registry.signingSecret();
   }
 
   async rotateHookKey(): Promise<string | undefined> {
@@ -173,5 +185,41 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
 
   listExecutions(key: string, cursor: number | undefined, limit: number): { executions: ExecutionSummary[]; next: number | null } {
     return this.workflows.listExecutions(key, cursor, limit);
+  }
+
+  putSubscription(name: string, url: string, events: readonly string[], rotate: boolean): { subscription: Subscription; created: boolean } | undefined {
+    return this.registry.project === undefined ? undefined : this.subscriptions.put(name, url, events, rotate);
+  }
+
+  getSubscription(name: string): Subscription | undefined {
+    return this.subscriptions.get(name);
+  }
+
+  listSubscriptions(): Subscription[] {
+    return this.subscriptions.list();
+  }
+
+  deleteSubscription(name: string): boolean {
+    return this.subscriptions.delete(name);
+  }
+
+  subscriptionDeliveries(name: string): DeliveryAttempt[] | undefined {
+    return this.subscriptions.get(name) === undefined ? undefined : this.subscriptions.deliveries(name);
+  }
+
+  recordDeliveries(name: string, attempts: readonly DeliveryAttempt[]): void {
+    this.subscriptions.record(name, attempts);
+  }
+
+  /**
+   * The subscriptions and the URL rules that apply to them (the `request` node's settings), for a run object's
+   * cache: undefined when `knownKey` is still current.
+   */
+  subscriptionSnapshot(knownKey?: string): SubscriptionSnapshot | undefined {
+    const { requestHosts, allowPrivateNetwork } = this.registry.settings().workflows ?? {};
+    const rules = { ...(requestHosts === undefined ? {} : { requestHosts }), ...(allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork }) };
+    const key = `${this.subscriptions.generation}:${JSON.stringify(rules)}`;
+    if (key === knownKey) return undefined;
+    return { key, subscriptions: this.subscriptions.list(), rules };
   }
 }

@@ -1,5 +1,5 @@
 import { newSigningSecret } from "../security/signed-links";
-import type { ProjectSettings } from "../worker/schemas/project-settings";
+import { DEFAULT_ROTATION_OVERLAP_SECONDS, type ProjectSettings } from "../worker/schemas/project-settings";
 
 /** What a hot path needs to serve a project without asking its Durable Object again (cached per isolate). */
 export interface Manifest {
@@ -12,8 +12,16 @@ export interface Manifest {
   readonly scripts: Readonly<Record<string, { readonly version: number; readonly sha256: string }>>;
   /** When the scripts last changed (ISO 8601): Fireboom's health report `time`, stable per deployment. */
   readonly deployedAt: string;
-  /** Signs the project's signed links (resume, task and webhook URLs). */
+  /** Signs the project's signed links (resume, task, callback and webhook URLs). */
   readonly signingSecret: string;
+  /** The secrets a signed link may verify under now: the current one, then the previous one during its overlap. */
+  readonly verifyingSecrets: readonly string[];
+}
+
+/** The secret a rotation replaced, still verifying links until `validUntil` (ms since the epoch). */
+interface RetiredSecret {
+  readonly secret: string;
+  readonly validUntil: number;
 }
 
 export interface ScriptSummary {
@@ -85,6 +93,7 @@ export class Registry {
       fireboom: patch.fireboom === undefined ? current.fireboom : { ...current.fireboom, ...patch.fireboom },
       limits: patch.limits === undefined ? current.limits : { ...current.limits, ...patch.limits },
       workflows: patch.workflows === undefined ? current.workflows : { ...current.workflows, ...patch.workflows },
+      signedLinks: patch.signedLinks === undefined ? current.signedLinks : { ...current.signedLinks, ...patch.signedLinks },
     };
     this.setMeta("settings", JSON.stringify(next));
     this.bump();
@@ -128,11 +137,33 @@ export class Registry {
       scripts,
       deployedAt: this.meta("deployed_at") ?? new Date(0).toISOString(),
       signingSecret: this.signingSecret(),
+      verifyingSecrets: this.verifyingSecrets(),
     };
   }
 
+  /**
+   * A new signing secret: links signed from now on use it, and links signed before keep verifying for the
+   * settings' `signedLinks.rotationOverlapSeconds` (runs in flight sign their next links with the new secret, see
+   * RunObject.linkSecret).
+   */
+  rotateSigningSecret(): { readonly rotatedAt: string; readonly previousValidUntil: string } {
+    const now = Date.now();
+    const overlapMs = (this.settings().signedLinks?.rotationOverlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS) * 1000;
+    const retired: RetiredSecret = { secret: this.signingSecret(), validUntil: now + overlapMs };
+    this.setMeta("previous_signing_secret", JSON.stringify(retired));
+    this.setMeta("signing_secret", newSigningSecret());
+    this.bump();
+    return { rotatedAt: new Date(now).toISOString(), previousValidUntil: new Date(retired.validUntil).toISOString() };
+  }
+
+  private verifyingSecrets(): string[] {
+    const retired = this.meta("previous_signing_secret");
+    const previous = retired === undefined ? undefined : (JSON.parse(retired) as RetiredSecret);
+    return previous !== undefined && Date.now() < previous.validUntil ? [this.signingSecret(), previous.secret] : [this.signingSecret()];
+  }
+
   /** The project's signing secret; a project created before signed links existed gets one on first use. */
-  private signingSecret(): string {
+  signingSecret(): string {
     let secret = this.meta("signing_secret");
     if (secret === undefined) {
       secret = newSigningSecret();

@@ -1,17 +1,23 @@
+import { DeliveryLog } from "./run-deliveries";
 import { DurableObject } from "cloudflare:workers";
 import type { RunHost, WorkItem } from "../engine/run-host";
 import type { Limits } from "../sandbox";
+import { EventOutbox } from "./event-outbox";
+import type { EventBrokersEnv } from "./event-shards";
 import type { ProjectRegistry } from "./project-registry";
+import type { RunRef } from "./run-event";
 import { RunQueue } from "./run-queue";
 import type { PinnedScripts } from "./run-scripts";
 
-export interface RunEnv {
+export interface RunEnv extends EventBrokersEnv {
   readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
 }
 
 /** What the Worker hands a new run: who owns it, the scripts it pins and its limits. */
 export interface RunIdentity {
   readonly project: string;
+  /** The origin the run's signed links carry: the project's `publicOrigin`, else the one the run was started at. */
+  readonly origin?: string;
   readonly scripts: PinnedScripts;
   readonly limits: Limits;
 }
@@ -26,10 +32,15 @@ export function notFound<T>(message = "no such run"): Answer<T> {
 const META_SCHEMA = "CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
 /** A work item that keeps failing is dropped after this many attempts (logged), rather than block the run. */
 const MAX_ATTEMPTS = 3;
+/** How long a run object keeps the project's signing secret before asking again (a rotation's reach). */
+const LINK_SECRET_TTL_MS = 5_000;
+
 /** While work is queued the alarm stays at most this far ahead, so a restart mid-drain resumes the queue. */
 const WATCHDOG_MS = 1000;
 /** Work items an operator call runs before it answers (see kick). */
 const INLINE_ITEMS = 4;
+/** The longest a stream's read waits here for a new event (the Worker sends a heartbeat when it answers empty). */
+const MAX_EVENT_WAIT_MS = 30_000;
 
 /**
  * What every run's Durable Object does whatever its dialect: it keeps the run's identity, implements the run host
@@ -39,9 +50,25 @@ const INLINE_ITEMS = 4;
  */
 export abstract class RunObject extends DurableObject<RunEnv> {
   protected readonly queue = new RunQueue(this.ctx.storage.sql);
+  /** What the run's signed links answered, so a repeated delivery is answered alike and changes nothing. */
+  protected readonly deliveries = new DeliveryLog(this.ctx.storage.sql);
   private draining = false;
   private alarmAt: number | null | undefined;
   private identityRecord: RunIdentity | undefined;
+  /** The run's subscriptions' webhooks and signal scripts, fed from the event log after each drain. */
+  private readonly outbox = new EventOutbox(this.ctx.storage.sql, {
+    run: () => this.runRef(),
+    identity: () => this.identity(),
+    registry: () => this.registry(),
+    registryFailed: () => {
+      this.registryStub = undefined;
+    },
+    emit: (type, data) => {
+      this.queue.appendEvent(type, data, Date.now());
+      this.flush();
+    },
+    rearm: () => this.armAlarm(),
+  });
 
   constructor(ctx: DurableObjectState, env: RunEnv) {
     super(ctx, env);
@@ -51,22 +78,63 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   /** Runs one queued item of the dialect; `recovering` when a restart interrupted an earlier attempt. */
   protected abstract runWork(item: WorkItem, recovering: boolean): Promise<void>;
 
+  /** Which run this is, once it exists (names the run in the events it sends out). */
+  protected abstract runRef(): RunRef | undefined;
+
   /**
    * Writes out what is buffered (events; a dialect's store adds its own): before anything that may let the storage
    * batch commit, so a commit never holds half a step.
    */
   protected flush(): void {
     this.queue.flushEvents();
+    this.wakeEventWaiters();
+  }
+
+  /** The pending reads of waitEvents, woken by every flush and at the end of a drain (each re-reads the log). */
+  private readonly eventWaiters = new Set<() => void>();
+
+  private wakeEventWaiters(): void {
+    for (const wake of this.eventWaiters) wake();
   }
 
   /** Called after the queue has drained (a dialect reports its run's state from here). */
   protected async afterDrain(): Promise<void> {}
+
+  /** Whether the run has reached a final state: no event follows once those already logged are read. */
+  protected abstract ended(): boolean;
 
   /** The run's engine event log, in order. */
   events(after: number, limit: number): Answer<{ events: unknown[]; next: number | null }> {
     if (this.identity() === undefined) return notFound();
     const events = this.queue.events(after, limit);
     return { ok: true, value: { events, next: events.length === limit ? events.at(-1)!.seq : null } };
+  }
+
+  /**
+   * A page of the event log for a stream (worker/event-stream.ts): at once when there are events after `after` or the
+   * run has ended, else as soon as one is written, or empty after `waitMs`. `ended` says the page holds the run's
+   * last events. The wait is a promise woken by flush() in this object, so a stream learns of an event without polling.
+   */
+  async waitEvents(after: number, limit: number, waitMs: number): Promise<Answer<{ events: unknown[]; ended: boolean }>> {
+    const deadline = Date.now() + Math.min(waitMs, MAX_EVENT_WAIT_MS);
+    for (;;) {
+      if (this.identity() === undefined) return notFound();
+      // Mid-drain a final state may be stored before the step's last events are emitted: the run has ended only
+      // once no work is running or due (the end of a drain wakes the waiters again).
+      const due = this.queue.earliestDue();
+      const ended = !this.draining && (due === undefined || due > Date.now()) && this.ended();
+      const events = this.queue.events(after, limit);
+      if (events.length > 0 || ended || Date.now() >= deadline) return { ok: true, value: { events, ended: ended && events.length < limit } };
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.eventWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, deadline - Date.now());
+        this.eventWaiters.add(wake);
+      });
+    }
   }
 
   override async alarm(): Promise<void> {
@@ -77,6 +145,7 @@ export abstract class RunObject extends DurableObject<RunEnv> {
       return;
     }
     await this.drain();
+    await this.outbox.pump();
   }
 
   protected identity(): RunIdentity | undefined {
@@ -98,6 +167,24 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   protected registry(): DurableObjectStub<ProjectRegistry> {
     this.registryStub ??= this.env.PROJECTS.get(this.env.PROJECTS.idFromName(this.identity()!.project));
     return this.registryStub;
+  }
+
+  private linkSecretCache: { readonly secret: string; readonly fetchedAt: number } | undefined;
+
+  /**
+   * The project's current signing secret for the run's signed links, asked of the registry at most every few seconds:
+   * a rotation reaches runs in flight, whose next links are then signed with the new secret.
+   */
+  protected async linkSecret(): Promise<string | undefined> {
+    if (this.linkSecretCache !== undefined && Date.now() - this.linkSecretCache.fetchedAt < LINK_SECRET_TTL_MS) return this.linkSecretCache.secret;
+    const secret = await this.registry().signingSecret();
+    this.linkSecretCache = secret === undefined ? undefined : { secret, fetchedAt: Date.now() };
+    return secret;
+  }
+
+  /** The secret linkSecret() last fetched, for an engine that asks for a URL synchronously. */
+  protected cachedLinkSecret(): string | undefined {
+    return this.linkSecretCache?.secret;
   }
 
   /** The run host the engines see. */
@@ -151,15 +238,19 @@ export abstract class RunObject extends DurableObject<RunEnv> {
       }
     } finally {
       this.draining = false;
+      this.wakeEventWaiters();
       if (items >= maxItems) setTimeout(() => void this.drain(), 0);
       await this.armAlarm();
     }
     await this.afterDrain();
+    void this.outbox.pump();
   }
 
   /** Sets the one alarm to the earliest queued item (now-due work gets a watchdog a moment ahead). */
   private async armAlarm(): Promise<void> {
-    const due = this.queue.earliestDue();
+    const work = this.queue.earliestDue();
+    const delivery = this.outbox.nextDue();
+    const due = work === undefined ? delivery : delivery === undefined ? work : Math.min(work, delivery);
     const at = due === undefined ? null : Math.max(due, this.draining ? Date.now() + WATCHDOG_MS : due);
     if (at === this.alarmAt) return;
     this.alarmAt = at;

@@ -8,9 +8,9 @@ import { runSandbox } from "./run-sandbox";
 
 export type { PinnedScripts } from "./pinned-sources";
 
-/** Which paths of a manifest a pipeline run pins: its scripts and the libraries they import. */
+/** Which paths of a manifest a pipeline run pins: its scripts, its signal scripts and the libraries they import. */
 export function isPipelineScript(path: string): boolean {
-  return /^(component|variable|end-event|lib)\//.test(path);
+  return /^(component|variable|end-event|signal|lib)\//.test(path);
 }
 
 /**

@@ -57,7 +57,6 @@ export async function startExecution(
     ...(settings.requestHosts === undefined ? {} : { requestHosts: settings.requestHosts }),
     allowPrivateNetwork: settings.allowPrivateNetwork ?? false,
     origin: manifest.settings.publicOrigin ?? request.origin,
-    signingSecret: manifest.signingSecret,
   };
   const stub = executions.get(executions.idFromName(executionObjectName(manifest.project, executionId)));
   return stub.start(identity, { context: request.context, ...(request.eventKey === undefined ? {} : { eventKey: request.eventKey }) });

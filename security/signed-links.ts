@@ -1,65 +1,62 @@
+import { Buffer } from "node:buffer";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
 /**
- * Signed links: URLs that act without an API key (a pending job's resume URL, a manual task's URL, a webhook
- * trigger's URL). The token carries what it acts on, in the clear, and an HMAC-SHA256 of that under the project's
- * signing secret, so the server needs no table of issued links and a changed byte fails verification.
+ * Signed links: URLs that act without an API key (a pending job's resume URL, a manual task's URL, a bamboo
+ * callback node's URL, a webhook trigger's URL). The token carries what it acts on, in the clear, and an
+ * HMAC-SHA256 of that under the project's signing secret, so the server needs no table of issued links and a
+ * changed byte fails verification. Synchronous (node:crypto), because an engine asks for a node's URL while it
+ * renders a synchronous view.
  */
 
 export type SignedLink =
   | { readonly kind: "job"; readonly project: string; readonly execution: string; readonly job: number }
   | { readonly kind: "task"; readonly project: string; readonly execution: string; readonly task: number; readonly assignee: string }
+  | { readonly kind: "callback"; readonly project: string; readonly run: string; readonly node: string; readonly version: string }
   | { readonly kind: "webhook"; readonly project: string; readonly workflow: string };
 
-const encoder = new TextEncoder();
+const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
 
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+const signatureOf = (secret: string, payload: string): Buffer => createHmac("sha256", secret).update(payload).digest();
 
-function fromBase64url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+/** The URL of a signed link token at `origin` (e.g. `https://hooks.example.com`). */
+export function signedUrl(origin: string, token: string): string {
+  return `${origin}/v1/signed/${token}`;
 }
 
 /** A new random signing secret (256 bits). */
 export function newSigningSecret(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return base64url(randomBytes(32));
 }
 
-export async function signLink(secret: string, link: SignedLink): Promise<string> {
-  const payload = base64url(encoder.encode(JSON.stringify(link)));
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), encoder.encode(payload)));
-  return `${payload}.${base64url(signature)}`;
+export function signLink(secret: string, link: SignedLink): string {
+  const payload = base64url(Buffer.from(JSON.stringify(link)));
+  return `${payload}.${base64url(signatureOf(secret, payload))}`;
 }
 
 /** The link a token claims, before verification: only to find the project whose secret verifies it. */
 export function claimedLink(token: string): SignedLink | undefined {
-  const payload = fromBase64url(token.split(".")[0] ?? "");
-  if (payload === undefined) return undefined;
+  const payload = token.split(".")[0] ?? "";
+  if (!/^[A-Za-z0-9_-]*$/.test(payload)) return undefined;
   try {
-    const link = JSON.parse(new TextDecoder().decode(payload)) as SignedLink;
+    const link = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as SignedLink;
     return link !== null && typeof link === "object" && typeof link.project === "string" ? link : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The link, when the token's signature holds under `secret` (compared in constant time by WebCrypto). */
-export async function verifyLink(secret: string, token: string): Promise<SignedLink | undefined> {
+/**
+ * The link, when the token's signature holds under one of `secrets` (the current one, and during a rotation's
+ * overlap the previous one), compared in constant time.
+ */
+export function verifyLink(secrets: readonly string[], token: string): SignedLink | undefined {
   const [payload, signature, extra] = token.split(".");
-  if (payload === undefined || signature === undefined || extra !== undefined) return undefined;
-  const bytes = fromBase64url(signature);
-  if (bytes === undefined) return undefined;
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), bytes, encoder.encode(payload));
+  if (payload === undefined || signature === undefined || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
+  const given = Buffer.from(signature, "base64url");
+  const valid = secrets.some((secret) => {
+    const expected = signatureOf(secret, payload);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
   return valid ? claimedLink(token) : undefined;
 }

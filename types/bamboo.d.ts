@@ -93,6 +93,13 @@ export interface ServiceContext {
   finishSchedule(): void;
   /** Whether `finishSchedule()` was called during this call (bamboo `self.is_schedule_finished()`). */
   isScheduleFinished(): boolean;
+  /**
+   * In `execute` of a callback component (`needSchedule`, no `interval`): makes the node's callback the correlated
+   * event `name` + `correlationKey` sent to `POST /v1/projects/{p}/events` (api.md "Waiting"); `schedule` gets its
+   * payload as `callbackData`. An event sent before the node waits is kept (its `ttlSeconds`) and arrives at once.
+   * Throws on an empty name or key; a component of another mode that calls it fails its node.
+   */
+  waitForEvent(name: string, correlationKey: string): void;
   /** bamboo `self.logger`. */
   readonly log: Logger;
 }

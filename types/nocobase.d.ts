@@ -439,6 +439,17 @@ export interface OutputConfig {
   value?: unknown;
 }
 
+/**
+ * The `event` node: waits (PENDING) for the correlated event `name` + `correlationKey` sent to
+ * `POST /v1/projects/{p}/events`, and resolves with its payload as the result. Async: not in sync workflows.
+ */
+export interface EventConfig {
+  /** A template rendering to non-empty text. */
+  name: string;
+  /** A template rendering to non-empty text (a number becomes its text), e.g. `{{$context.data.orderId}}`. */
+  correlationKey: string;
+}
+
 /** Built-in node type → its config. */
 export interface BuiltinConfigs {
   condition: ConditionConfig;
@@ -453,6 +464,7 @@ export interface BuiltinConfigs {
   script: ScriptConfig;
   "json-query": JsonQueryConfig;
   output: OutputConfig;
+  event: EventConfig;
 }
 
 export type BuiltinType = keyof BuiltinConfigs;

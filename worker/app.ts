@@ -3,12 +3,14 @@ import { bodyLimit } from "hono/body-limit";
 import { openAPIRouteHandler } from "hono-openapi";
 import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
+import { correlatedEvents } from "./routes/correlated-events";
 import { fireboom } from "./fireboom";
 import { invoke } from "./routes/invoke";
 import { pipelines } from "./routes/pipelines";
 import { projects } from "./routes/projects";
 import { scripts } from "./routes/scripts";
 import { signed } from "./routes/signed";
+import { subscriptions } from "./routes/subscriptions";
 import { workflows } from "./routes/workflows";
 import { API_ERROR_RESPONSE } from "./schemas/api-error";
 
@@ -36,6 +38,8 @@ app.route("/v1/projects", scripts);
 app.route("/v1/projects", invoke);
 app.route("/v1/projects", pipelines);
 app.route("/v1/projects", workflows);
+app.route("/v1/projects", correlatedEvents);
+app.route("/v1/projects", subscriptions);
 app.route("/v1/signed", signed);
 app.route("/fireboom", fireboom);
 

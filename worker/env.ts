@@ -1,3 +1,4 @@
+import type { EventBroker } from "../durable/event-broker";
 import type { ExecutionRun } from "../durable/execution-run";
 import { executionObjectName } from "../durable/start-execution";
 import type { PipelineRun } from "../durable/pipeline-run";
@@ -7,6 +8,7 @@ export interface Bindings {
   readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
   readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
   readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
+  readonly EVENT_BROKERS: DurableObjectNamespace<EventBroker>;
   readonly HOOKFLOW_ADMIN_TOKEN?: string;
   readonly HOOKFLOW_VERSION: string;
 }

@@ -15,6 +15,11 @@ export interface BambooRuntime {
   readonly settings: RunSettings;
   /** The resume URL of a callback node's current version, when the host offers one. */
   callbackUrl?(nodeId: string, version: string): string | undefined;
+  /**
+   * Subscribes the callback node's version to a correlated event, once its wait is stored; the host then delivers
+   * the event as that node's callback. Absent where the host has no events.
+   */
+  waitForEvent?(nodeId: string, version: string, name: string, correlationKey: string): Promise<void>;
 }
 
 /** Work item kinds the bamboo engine queues on its run host. */
@@ -23,4 +28,6 @@ export const WORK = {
   schedule: "bamboo.schedule",
   timeout: "bamboo.timeout",
   timerEvent: "bamboo.timer_event",
+  /** `{nodeId, version, name, correlationKey}`: subscribe a waiting callback node to its correlated event. */
+  awaitEvent: "bamboo.await_event",
 } as const;

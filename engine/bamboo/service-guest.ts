@@ -10,7 +10,7 @@
  * string (parsing it is cheaper than reading it through argument views); the inputs and callback data stay
  * read-only views, so a big input costs nothing until the script reads it.
  *
- * The method runs with `this` = the Service object of api.md (id, version, …, finishSchedule, log) and
+ * The method runs with `this` = the Service object of api.md (id, version, …, finishSchedule, waitForEvent, log) and
  * `(data, parentData[, callbackData])`. `data.inputs` and `parentData.inputs` are read-only views; `data.outputs`
  * is a plain object the method changes in place. Exceptions are caught here so that outputs set before a throw
  * are kept, as bamboo keeps them.
@@ -62,16 +62,24 @@ export const BAMBOO_SERVICE_SOURCE = /* js */ `
       const method = service[request.method];
       if (typeof method !== "function") return { returned: null, outputs: request.outputs, scheduleFinished: false, missing: true };
       let finished = false;
+      let eventWait;
       const self = request.self;
       self.log = log;
       self.finishSchedule = () => { finished = true; };
       self.isScheduleFinished = () => finished;
+      self.waitForEvent = (name, correlationKey) => {
+        if (typeof name !== "string" || name === "" || typeof correlationKey !== "string" || correlationKey === "") {
+          throw new TypeError("waitForEvent(name, correlationKey) takes two non-empty strings");
+        }
+        eventWait = { name, correlationKey };
+      };
       Object.freeze(self);
       const data = new Data(args[1], request.outputs);
       const parentData = Object.freeze({ inputs: args[2], outputs: Object.freeze({}) });
       const settle = (returned, threw) => {
         const result = { returned: returned === undefined ? null : returned, outputs: data.outputs, scheduleFinished: finished };
         if (threw !== undefined) result.threw = threw;
+        if (eventWait !== undefined) result.waitForEvent = eventWait;
         return result;
       };
       try {

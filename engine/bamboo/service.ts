@@ -45,6 +45,14 @@ export interface ServiceResult {
   readonly scheduleFinished: boolean;
   /** The component has no method of that name (hooks are optional). */
   readonly missing?: boolean;
+  /** The method called `this.waitForEvent(name, correlationKey)`: the node's callback is that correlated event. */
+  readonly waitForEvent?: EventWait;
+}
+
+/** A correlated event a waiting node is resumed by (api.md "Waiting and resuming from outside"). */
+export interface EventWait {
+  readonly name: string;
+  readonly correlationKey: string;
 }
 
 export type ScheduleMode = "POLL" | "CALLBACK" | "MULTIPLE_CALLBACK";

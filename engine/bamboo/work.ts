@@ -1,5 +1,6 @@
 import type { WorkItem } from "../run-host";
 import { execute, schedule } from "./engine";
+import { subscribeEventWait } from "./event-wait";
 import { WORK, type BambooRuntime } from "./runtime";
 import { fireNodeTimer } from "./timer-actions";
 
@@ -14,6 +15,8 @@ export async function runWork(rt: BambooRuntime, item: WorkItem, recovering: boo
     case WORK.timeout:
     case WORK.timerEvent:
       return fireNodeTimer(rt, args, item.kind);
+    case WORK.awaitEvent:
+      return subscribeEventWait(rt, args);
     default:
       throw new Error(`unknown bamboo work item ${item.kind}`);
   }

@@ -79,6 +79,11 @@ export interface NocobaseServices {
   resumeUrl(jobId: number): Promise<string>;
   /** The signed URL with which `assignee` submits manual task `taskId`. */
   taskUrl(taskId: number, assignee: string): Promise<string>;
+  /**
+   * Subscribes pending job `jobId` to the correlated event `name` + `correlationKey`, once the job is stored; the
+   * host then resumes the job with the event's payload as its result. Absent where the host has no events.
+   */
+  waitForEvent?(jobId: number, name: string, correlationKey: string): Promise<void>;
 }
 
 /** Work item kinds the NocoBase engine queues on its run host. */
@@ -98,4 +103,6 @@ export const WORK = {
   resumeStored: "nocobase.resume-stored",
   /** `{executionId, nodeId}`: run a STARTED execution again from a node (`plugin.rerun`). */
   rerun: "nocobase.rerun",
+  /** `{executionId, jobId, name, correlationKey}`: subscribe an `event` node's pending job to its correlated event. */
+  awaitEvent: "nocobase.await-event",
 } as const;

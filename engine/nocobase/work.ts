@@ -39,6 +39,12 @@ export async function runWork(rt: NocobaseRuntime, item: WorkItem, recovering: b
       if (execution.status !== EXECUTION_STATUS.STARTED) return;
       return new Processor(rt).rerun(Number(args.nodeId));
     }
+    case WORK.awaitEvent: {
+      // A job that moved on meanwhile (cancelled, timed out, resumed by its URL) is not subscribed.
+      const job = rt.store.job(Number(args.jobId));
+      if (job?.status !== JOB_STATUS.PENDING || execution.status !== EXECUTION_STATUS.STARTED) return;
+      return rt.services?.waitForEvent?.(job.id, String(args.name), String(args.correlationKey));
+    }
     case WORK.timeout: {
       if (execution.status !== EXECUTION_STATUS.STARTED || execution.expiresAt === null) return;
       const remaining = execution.expiresAt - rt.host.now();

@@ -13,6 +13,9 @@ import type { TestProject } from "vitest/node";
  * - `/api/echo`: what arrived, as JSON `{method, path, query, headers, body}` (the body as text).
  * - `/api/redirect?to=<url>&status=<3xx>`: a redirect to `to` (302 by default).
  * - `/api/large?bytes=<n>`: `n` bytes of text.
+ * - `/hooks/receive?key=<k>&fail=<n>`: a webhook receiver. Records every request under `k` (method, headers, body,
+ *   and the status it answered) and answers 500 to the first `n` of them (0 by default), then 200.
+ * - `/hooks/received?key=<k>`: what `/hooks/receive` recorded under `k`, oldest first, as JSON.
  */
 
 declare module "vitest" {
@@ -28,6 +31,9 @@ declare module "vitest" {
 }
 
 const SLOW_ANSWER_MS = 2_000;
+
+/** What /hooks/receive got, by key. */
+const received = new Map<string, { method: string; headers: IncomingMessage["headers"]; body: string; answered: number }[]>();
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -71,6 +77,16 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
       res.writeHead(200, { "content-type": "text/plain" });
       res.end("x".repeat(Number(url.searchParams.get("bytes") ?? 0)));
       return;
+    case "/hooks/receive": {
+      const key = url.searchParams.get("key") ?? "";
+      const log = received.get(key) ?? [];
+      received.set(key, log);
+      const answered = log.length < Number(url.searchParams.get("fail") ?? 0) ? 500 : 200;
+      log.push({ method: req.method ?? "", headers: req.headers, body, answered });
+      return json(res, answered, { ok: answered === 200 });
+    }
+    case "/hooks/received":
+      return json(res, 200, received.get(url.searchParams.get("key") ?? "") ?? []);
     default:
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("Not Found");

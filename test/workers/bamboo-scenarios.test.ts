@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { flowBetween } from "../../engine/bamboo/validator/test-trees";
 import { api } from "./helpers";
-import { is, lazy, node, op, pipeline, pipelineProject, plain, run, runId, splice, stateNames, states, waitFor, type States } from "./pipeline-harness";
+import { is, lazy, node, op, pipeline, pipelineProject, plain, run, runId, splice, stateNames, states, waitFor, waitForSchedule, type States } from "./pipeline-harness";
 
 /** The scenarios of bamboo-scenarios.md, against real Durable Objects, SQLite and QuickJS. */
 
@@ -235,21 +235,10 @@ describe("B. S14: API precondition errors change nothing", () => {
     const C = runId("s14c");
     await run(project, pipeline({ id: C, flows: ["s -> A -> e"] }, { A: { code: "callback_node" } }));
     await waitFor(project, C, (x) => x.children.A?.state === "RUNNING");
-    await waitForSchedule(C, "A");
+    await waitForSchedule(project, C, "A");
     expect(await refuse(C, "nodes/A/callback", { version: "v-wrong" })).toMatch(/./);
   });
 });
-
-/** Waits until a callback node has its schedule (its execute has run). */
-async function waitForSchedule(P: string, nodeId: string): Promise<any> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const detail = await node(project, P, nodeId);
-    if (detail.schedule !== null && detail.schedule.version === detail.state.version) return detail;
-    if (Date.now() > deadline) throw new Error(`no schedule for ${nodeId}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe("C. pause, resume and revoke", () => {
   it("S15: pausing the pipeline lets the running timer finish, and resume continues", async () => {
@@ -347,7 +336,7 @@ describe("D. callbacks, polling and forced fail", () => {
   it("S20: one callback finishes a callback node; a second is refused", async () => {
     const P = runId("s20");
     await run(project, pipeline({ id: P, flows: ["s -> C -> e"] }, { C: { code: "callback_node" } }));
-    const detail = await waitForSchedule(P, "C");
+    const detail = await waitForSchedule(project, P, "C");
     const v = detail.state.version;
     expect((await op(project, P, "nodes/C/callback", { version: v, data: {} })).status).toBe(200);
     const s = await waitFor(project, P, (x) => x.state === "FINISHED");
@@ -359,7 +348,7 @@ describe("D. callbacks, polling and forced fail", () => {
   it("S22: five callbacks finish a multi-callback node; hooks record 5 schedule rounds and no node_finish", async () => {
     const P = runId("s22");
     await run(project, pipeline({ id: P, flows: ["s -> M -> e"] }, { M: { code: "hook_multi_callback_node" } }));
-    const v = (await waitForSchedule(P, "M")).state.version;
+    const v = (await waitForSchedule(project, P, "M")).state.version;
     for (let i = 0; i < 3; i++) expect((await op(project, P, "nodes/M/callback", { version: v, data: { bit: 1, schedule_time: i } })).status).toBe(200);
     await waitUntil(async () => schedule(await node(project, P, "M")).times === 3);
     const three = await node(project, P, "M");
@@ -378,7 +367,7 @@ describe("D. callbacks, polling and forced fail", () => {
   it("S22 variant: failing callbacks fail the node; retry and five callbacks with the new version finish it", async () => {
     const P = runId("s22f");
     await run(project, pipeline({ id: P, flows: ["s -> M -> e"] }, { M: { code: "multi_callback_node" } }));
-    const v = (await waitForSchedule(P, "M")).state.version;
+    const v = (await waitForSchedule(project, P, "M")).state.version;
     expect((await op(project, P, "nodes/M/callback", { version: v, data: { bit: 0 } })).status).toBe(200);
     await waitFor(project, P, (x) => x.children.M?.state === "FAILED");
     const second = await op(project, P, "nodes/M/callback", { version: v, data: { bit: 0 } });
@@ -425,7 +414,7 @@ describe("D. callbacks, polling and forced fail", () => {
   it("S23 variant: forced fail of a callback node that never got its callback, then skip", async () => {
     const P = runId("s23c");
     await run(project, pipeline({ id: P, flows: ["s -> C -> e"] }, { C: { code: "callback_node" } }));
-    await waitForSchedule(P, "C");
+    await waitForSchedule(project, P, "C");
     expect((await op(project, P, "nodes/C/forced-fail", { ex_data: "forced fail by test" })).status).toBe(200);
     const c = await node(project, P, "C");
     expect(c.execution_data.outputs).toEqual({ ex_data: "forced fail by test", _forced_failed: true, _result: true, ...LOOP1 });
@@ -596,7 +585,7 @@ describe("F. hooks and event signals", () => {
   it("S30: a callback node with a failure payload records node_schedule_fail, then skip finishes it", async () => {
     const P = runId("s30cb");
     await run(project, pipeline({ id: P, flows: ["s -> H -> e"] }, { H: { code: "hook_callback_node" } }));
-    const v = (await waitForSchedule(P, "H")).state.version;
+    const v = (await waitForSchedule(project, P, "H")).state.version;
     expect((await op(project, P, "nodes/H/callback", { version: v, data: { bit: 0 } })).status).toBe(200);
     await waitFor(project, P, (x) => x.children.H?.state === "FAILED");
     const h = await node(project, P, "H");

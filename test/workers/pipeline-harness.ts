@@ -98,6 +98,17 @@ export async function waitFor(project: string, id: string, done: (s: States) => 
   }
 }
 
+/** Waits until a callback node has its schedule (its execute has run). */
+export async function waitForSchedule(project: string, id: string, nodeId: string): Promise<any> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const detail = await node(project, id, nodeId);
+    if (detail.schedule !== null && detail.schedule.version === detail.state.version) return detail;
+    if (Date.now() > deadline) throw new Error(`no schedule for ${nodeId}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** The state names of the given nodes ("absent" for a node with no state row). */
 export function stateNames(s: States, ids: readonly string[]): Record<string, string> {
   return Object.fromEntries(ids.map((nid) => [nid, nid === s.id ? s.state : (s.children[nid]?.state ?? "absent")]));

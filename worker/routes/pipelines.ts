@@ -1,3 +1,4 @@
+import { publicOriginOf } from "../public-origin";
 import { Hono, type Context } from "hono";
 import { describeRoute, validator } from "hono-openapi";
 import * as v from "valibot";
@@ -15,6 +16,7 @@ import { resolveLimits } from "../../sandbox";
 import { requireProject } from "../auth";
 import { pipelineRunOf, registryOf, type AppEnv } from "../env";
 import { ApiError, notFound, rejectInvalid } from "../errors";
+import { eventStream, streamStart, wantsEventStream } from "../event-stream";
 import { manifestOf } from "../project-cache";
 import { ProjectParams } from "../schemas/project-name";
 import {
@@ -94,7 +96,7 @@ pipelines.post(
       rerunLimit: body.settings?.rerun_limit ?? DEFAULT_RUN_SETTINGS.rerunLimit,
     };
     const started = await pipelineRunOf(c.env, project, tree.id).start(
-      { project, scripts: pinned, limits: resolveLimits(manifest.settings.limits) },
+      { project, scripts: pinned, limits: resolveLimits(manifest.settings.limits), origin: publicOriginOf(c, manifest) },
       tree,
       {
         settings,
@@ -191,13 +193,14 @@ pipelines.get(
 
 pipelines.get(
   "/:project/pipelines/:id/events",
-  describeRoute({ summary: "The run's engine event signals in order (?after=seq to page)", tags: TAGS }),
+  describeRoute({ summary: "The run's engine event signals in order (?after=seq to page; Accept: text/event-stream streams them)", tags: TAGS }),
   validator("param", PipelineParams, rejectInvalid),
   validator("query", EventsQuery, rejectInvalid),
   requireProject,
   async (c) => {
     const { project, id } = c.req.valid("param");
     const { after, limit } = c.req.valid("query");
+    if (wantsEventStream(c)) return eventStream((from, waitMs) => pipelineRunOf(c.env, project, id).waitEvents(from, limit, waitMs), streamStart(c, after));
     return answer(c, await pipelineRunOf(c.env, project, id).events(after, limit));
   },
 );

@@ -83,6 +83,23 @@ projects.delete(
 );
 
 projects.post(
+  "/:project/signing-secret",
+  describeRoute({
+    summary: "Rotate the secret of the project's signed links; links signed before keep working for settings.signedLinks.rotationOverlapSeconds",
+    tags: ["projects"],
+  }),
+  validator("param", ProjectParams, rejectInvalid),
+  requireProject,
+  async (c) => {
+    const { project } = c.req.valid("param");
+    const rotated = await registryOf(c.env, project).rotateSigningSecret();
+    if (rotated === undefined) throw notFound(`project ${project} does not exist`);
+    forgetProject(project);
+    return c.json(rotated, 201);
+  },
+);
+
+projects.post(
   "/:project/hook-key",
   describeRoute({ summary: "Rotate the Fireboom hook key; the old one stops working", tags: ["projects"] }),
   validator("param", ProjectParams, rejectInvalid),

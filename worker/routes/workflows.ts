@@ -5,11 +5,12 @@ import type { StoredWorkflow } from "../../durable/project-registry";
 import type { Manifest } from "../../durable/registry";
 import { startExecution } from "../../durable/start-execution";
 import type { WorkflowDef } from "../../engine/nocobase/workflow";
-import { signLink } from "../../security/signed-links";
-import { signedUrl } from "../../durable/execution-services";
+import { signedUrl, signLink } from "../../security/signed-links";
+import { publicOriginOf } from "../public-origin";
 import { requireProject } from "../auth";
 import { executionRunOf, registryOf, type AppEnv } from "../env";
 import { ApiError, notFound, rejectInvalid } from "../errors";
+import { eventStream, streamStart, wantsEventStream } from "../event-stream";
 import { manifestOf } from "../project-cache";
 import { sha256Hex } from "../secrets";
 import { ProjectParams } from "../schemas/project-name";
@@ -39,14 +40,9 @@ async function projectManifest(c: Context<AppEnv>, project: string): Promise<Man
   return manifest;
 }
 
-/** The origin signed links carry: the project's `publicOrigin`, else the origin this request came to. */
-export function publicOriginOf(c: Context<AppEnv>, manifest: Manifest): string {
-  return manifest.settings.publicOrigin ?? new URL(c.req.url).origin;
-}
-
 /** A webhook trigger's signed URL (the same for every version of the workflow). */
 export async function webhookUrlOf(c: Context<AppEnv>, manifest: Manifest, key: string): Promise<string> {
-  return signedUrl(publicOriginOf(c, manifest), await signLink(manifest.signingSecret, { kind: "webhook", project: manifest.project, workflow: key }));
+  return signedUrl(publicOriginOf(c, manifest), signLink(manifest.signingSecret, { kind: "webhook", project: manifest.project, workflow: key }));
 }
 
 function answer<T>(c: Context<AppEnv>, result: Answer<T>, status: 200 | 202 = 200): Response {
@@ -205,13 +201,14 @@ workflows.get(
 
 workflows.get(
   "/:project/executions/:id/events",
-  describeRoute({ summary: "The execution's event log in order (?after=seq to page)", tags: TAGS }),
+  describeRoute({ summary: "The execution's event log in order (?after=seq to page; Accept: text/event-stream streams it)", tags: TAGS }),
   validator("param", ExecutionParams, rejectInvalid),
   validator("query", EventsQuery, rejectInvalid),
   requireProject,
   async (c) => {
     const { project, id } = c.req.valid("param");
     const { after, limit } = c.req.valid("query");
+    if (wantsEventStream(c)) return eventStream((from, waitMs) => executionRunOf(c.env, project, id).waitEvents(from, limit, waitMs), streamStart(c, after));
     return answer(c, await executionRunOf(c.env, project, id).events(after, limit));
   },
 );

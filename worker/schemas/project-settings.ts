@@ -30,12 +30,21 @@ export const WorkflowSettings = v.strictObject({
   allowPrivateNetwork: v.optional(v.boolean()),
 });
 
+/** Default overlap of a signing secret rotation: links signed before it keep working this long. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+export const SignedLinkSettings = v.strictObject({
+  /** How long links signed before a rotation of the signing secret keep working (0 = they stop at once). */
+  rotationOverlapSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90 * 24 * 3600))),
+});
+
 export const ProjectSettings = v.strictObject({
   fireboom: v.optional(FireboomSettings),
   limits: v.optional(LimitsSettings),
   /** The origin (scheme, host, port) that signed URLs carry, e.g. the public address behind a proxy. */
   publicOrigin: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\/[^/]+$/, "publicOrigin is a scheme and host, with no path"))),
   workflows: v.optional(WorkflowSettings),
+  signedLinks: v.optional(SignedLinkSettings),
 });
 
 export type ProjectSettings = v.InferOutput<typeof ProjectSettings>;

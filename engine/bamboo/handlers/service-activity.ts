@@ -1,6 +1,7 @@
 import { ScriptMissing } from "../../run-host";
 import { HydrateFailed, extractOutputs, plainValue, prepareInputs } from "../context";
 import { StateVersionNotMatch } from "../errors";
+import { checkedEventWait, queueEventWait } from "../event-wait";
 import type { NodeData, ScheduleRecord } from "../records";
 import type { BambooRuntime } from "../runtime";
 import { pollIntervalSeconds, scheduleModeOf, type ServiceInfo } from "../service";
@@ -43,7 +44,8 @@ async function execute(attempt: NodeAttempt): Promise<ExecuteResult> {
   await hook("node_enter");
   rt.host.emit("pre_execute", signal);
   await hook("pre_execute");
-  const result = await rt.scripts.callService(node.code ?? "", { ...base, method: "execute" });
+  const called = await rt.scripts.callService(node.code ?? "", { ...base, method: "execute" });
+  const result = checkedEventWait(called, scheduleModeOf(info));
   base.outputs = { ...result.outputs };
   const success = result.threw === undefined && result.returned !== false;
   if (success) {
@@ -60,6 +62,7 @@ async function execute(attempt: NodeAttempt): Promise<ExecuteResult> {
   if (success && mode !== undefined) {
     assertCurrent(rt, node.id, version);
     rt.store.putExecutionData(node.id, { inputs, outputs });
+    if (result.waitForEvent !== undefined) queueEventWait(rt, node.id, version, result.waitForEvent);
     return { shouldSleep: true, scheduleReady: true, scheduleType: mode };
   }
   if (success || node.errorIgnorable) {

@@ -3,6 +3,7 @@ import { calculation } from "./calculation";
 import { condition } from "./condition";
 import { delay } from "./delay";
 import { end } from "./end";
+import { event } from "./event";
 import { jsonQuery } from "./json-query";
 import { loop } from "./loop";
 import { manual } from "./manual";
@@ -26,6 +27,7 @@ export const BUILTIN_INSTRUCTIONS: Readonly<Record<string, Instruction>> = {
   calculation,
   "json-query": jsonQuery,
   script,
+  event,
 };
 
 /** A registry of the built-ins plus `extra` types (custom instructions); an extra type may not shadow a built-in. */

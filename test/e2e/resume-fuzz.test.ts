@@ -1,0 +1,151 @@
+/**
+ * issue 9's fuzz test of resume URLs, against `npm start`: 100 waiting runs (50 NocoBase executions on a pending
+ * job, 50 bamboo pipelines on a callback node) and 10,000 deliveries to their signed URLs in a seeded random order,
+ * in concurrent batches: copies of one delivery (the same body, some with an Idempotency-Key), competing deliveries
+ * with another body (whichever is accepted first wins; the others find the node moved on, as a stale one does), and
+ * copies racing each other. Each run must be resumed exactly once with the winner's data, every copy of a delivery
+ * gets the same answer, the winner's copies 202 and every other delivery 409.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { treeOf } from "../../engine/bamboo/validator/test-trees";
+import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
+import { withCode } from "../fixtures/bamboo-trees";
+import { NOCOBASE_TEST_INSTRUCTIONS } from "../fixtures/nocobase-instructions";
+import { createProject, pollUntil, request, startServer, type Server } from "./server";
+
+const RUNS_PER_DIALECT = 50;
+const DELIVERIES_PER_RUN = 100;
+const COMPETING_PER_RUN = 5;
+const BATCH = 64;
+const SEED = 0x5eed;
+
+let server: Server;
+let project: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ project, token } = await createProject(server, "fuzz", { ...NOCOBASE_TEST_INSTRUCTIONS, "component/callback_node": BAMBOO_TEST_SCRIPTS["component/callback_node"]! }));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const call = (method: string, path: string, json?: unknown) =>
+  request(server, method, `/v1/projects/${project}${path}`, json === undefined ? { token } : { token, json });
+
+/** mulberry32: a small seeded PRNG, so a failure replays. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+interface Waiter {
+  readonly dialect: "nocobase" | "bamboo";
+  readonly run: string;
+  readonly url: string;
+}
+
+/** One delivery: `delivery` names which of its run's competing deliveries this is a copy of. */
+interface Delivery {
+  readonly waiter: Waiter;
+  readonly delivery: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+async function nocobaseWaiters(): Promise<Waiter[]> {
+  const saved = await call("PUT", "/workflows/ask", { trigger: { type: "manual" }, nodes: [{ key: "ask", type: "prompt" }, { key: "after", type: "echo", upstream: "ask" }] });
+  expect(saved.status).toBe(201);
+  const ids = await Promise.all(Array.from({ length: RUNS_PER_DIALECT }, async () => (await call("POST", "/workflows/ask/execute", {})).body.execution.id as string));
+  return Promise.all(
+    ids.map(async (id) => {
+      const e = await pollUntil(server, `execution ${id}`, () => call("GET", `/executions/${id}`), (x: any) => x.jobs?.length === 1);
+      return { dialect: "nocobase" as const, run: id, url: e.jobs[0].resumeUrl as string };
+    }),
+  );
+}
+
+async function bambooWaiters(): Promise<Waiter[]> {
+  const ids = Array.from({ length: RUNS_PER_DIALECT }, (_, i) => `fuzz-${i}-${Date.now().toString(36)}`);
+  await Promise.all(
+    ids.map(async (id) => {
+      const started = await call("POST", "/pipelines", { pipeline: withCode(treeOf({ id, flows: ["s -> C -> e"] }), { C: "callback_node" }) });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+    }),
+  );
+  return Promise.all(
+    ids.map(async (id) => {
+      const c = await pollUntil(server, `callback node of ${id}`, () => call("GET", `/pipelines/${id}/nodes/C`), (x: any) => x.callback_url !== undefined);
+      return { dialect: "bamboo" as const, run: id, url: c.callback_url as string };
+    }),
+  );
+}
+
+/** A run's deliveries: COMPETING_PER_RUN distinct ones, each copied; delivery 0's copies also carry an Idempotency-Key. */
+function deliveriesOf(waiter: Waiter): Delivery[] {
+  return Array.from({ length: DELIVERIES_PER_RUN }, (_, i) => {
+    const delivery = i % COMPETING_PER_RUN;
+    const body = waiter.dialect === "nocobase" ? { result: { winner: delivery } } : { bit: 1, winner: delivery };
+    return { waiter, delivery, body, ...(delivery === 0 ? { headers: { "Idempotency-Key": `${waiter.run}-d0` } } : {}) };
+  });
+}
+
+describe("resume URLs under 10,000 shuffled, duplicated and competing deliveries", () => {
+  it("resumes each of 100 waiting runs exactly once, with the data of the delivery it accepted", { timeout: 600_000 }, async () => {
+    const waiters = [...(await nocobaseWaiters()), ...(await bambooWaiters())];
+    const deliveries = shuffle(
+      waiters.flatMap((w) => deliveriesOf(w)),
+      prng(SEED),
+    );
+    expect(deliveries).toHaveLength(10_000);
+
+    const answers = new Map<string, Map<number, Set<number>>>(); // run → delivery → statuses
+    for (let i = 0; i < deliveries.length; i += BATCH) {
+      const batch = deliveries.slice(i, i + BATCH);
+      const replies = await Promise.all(batch.map((d) => request(server, "POST", new URL(d.waiter.url).pathname, { token: null, json: d.body, ...(d.headers ? { headers: d.headers } : {}) })));
+      replies.forEach((reply, k) => {
+        const d = batch[k]!;
+        const byDelivery = answers.get(d.waiter.run) ?? new Map<number, Set<number>>();
+        answers.set(d.waiter.run, byDelivery);
+        const statuses = byDelivery.get(d.delivery) ?? new Set<number>();
+        byDelivery.set(d.delivery, statuses);
+        statuses.add(reply.status);
+      });
+    }
+
+    for (const waiter of waiters) {
+      const byDelivery = answers.get(waiter.run)!;
+      for (const [delivery, statuses] of byDelivery) expect([...statuses], `${waiter.run} delivery ${delivery}`).toHaveLength(1);
+      const accepted = [...byDelivery].filter(([, statuses]) => statuses.has(202)).map(([delivery]) => delivery);
+      expect(accepted, waiter.run).toHaveLength(1);
+      for (const [delivery, statuses] of byDelivery) if (delivery !== accepted[0]) expect([...statuses], `${waiter.run} delivery ${delivery}`).toEqual([409]);
+
+      if (waiter.dialect === "nocobase") {
+        const done = await pollUntil(server, `execution ${waiter.run}`, () => call("GET", `/executions/${waiter.run}`), (x: any) => x.status !== 0 && x.status !== null);
+        expect(done.status).toBe(1);
+        expect(done.jobs.map((j: any) => j.result)).toEqual([{ winner: accepted[0] }, { winner: accepted[0] }]);
+      } else {
+        await pollUntil(server, `pipeline ${waiter.run}`, () => call("GET", `/pipelines/${waiter.run}`), (x: any) => x.state === "FINISHED");
+        const c = (await call("GET", `/pipelines/${waiter.run}/nodes/C`)).body;
+        expect(c.state.state).toBe("FINISHED");
+        expect(c.histories).toHaveLength(0);
+        expect(c.schedule).toMatchObject({ finished: true, schedule_times: 1 });
+      }
+    }
+  });
+});
