@@ -4,7 +4,9 @@
  * in concurrent batches: copies of one delivery (the same body, some with an Idempotency-Key), competing deliveries
  * with another body (whichever is accepted first wins; the others find the node moved on, as a stale one does), and
  * copies racing each other. Each run must be resumed exactly once with the winner's data, every copy of a delivery
- * gets the same answer, the winner's copies 202 and every other delivery 409.
+ * gets the same answer, the winner's copies 202 and every other delivery 409. Mixed in: correlated events for 20
+ * executions waiting on an `event` node, half of them sent before their wait is armed, each re-sent with its id:
+ * every execution gets its own event exactly once and every copy is answered alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
@@ -18,6 +20,8 @@ const DELIVERIES_PER_RUN = 100;
 const COMPETING_PER_RUN = 5;
 const BATCH = 64;
 const SEED = 0x5eed;
+const EVENT_WAITERS = 20;
+const EVENT_COPIES = 5;
 
 let server: Server;
 let project: string;
@@ -105,27 +109,62 @@ function deliveriesOf(waiter: Waiter): Delivery[] {
   });
 }
 
+/** Sends correlated event `i` of this run of the test (its id makes every copy the same event). */
+const sendEvent = (tag: string, i: number) =>
+  call("POST", "/events", { id: `${tag}-event-${i}`, name: "fuzz", correlationKey: `${tag}-key-${i}`, payload: { event: i } });
+
+/** Executions waiting on an `event` node, each for its own key; the first half's events are sent before they start. */
+async function eventWaiters(tag: string): Promise<{ ids: string[] }> {
+  const saved = await call("PUT", "/workflows/on-event", {
+    trigger: { type: "manual" },
+    nodes: [{ key: "wait", type: "event", config: { name: "fuzz", correlationKey: "{{$context.key}}" } }, { key: "after", type: "echo", upstream: "wait" }],
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+  await Promise.all(Array.from({ length: EVENT_WAITERS / 2 }, (_, i) => sendEvent(tag, i)));
+  const ids = await Promise.all(
+    Array.from({ length: EVENT_WAITERS }, async (_, i) => (await call("POST", "/workflows/on-event/execute", { context: { key: `${tag}-key-${i}` } })).body.execution.id as string),
+  );
+  return { ids };
+}
+
 describe("resume URLs under 10,000 shuffled, duplicated and competing deliveries", () => {
-  it("resumes each of 100 waiting runs exactly once, with the data of the delivery it accepted", { timeout: 600_000 }, async () => {
+  it("resumes each of 100 waiting runs exactly once with the data of the delivery it accepted, and gives 20 event waiters their event once", { timeout: 600_000 }, async () => {
+    const tag = Date.now().toString(36);
+    const events = await eventWaiters(tag);
     const waiters = [...(await nocobaseWaiters()), ...(await bambooWaiters())];
     const deliveries = shuffle(
       waiters.flatMap((w) => deliveriesOf(w)),
       prng(SEED),
     );
     expect(deliveries).toHaveLength(10_000);
-
+    // Every event again, EVENT_COPIES times (the early half were sent once already), spread through the deliveries.
+    type Send = { readonly send: () => Promise<{ status: number; body: any }>; readonly record: (reply: { status: number; body: any }) => void };
+    const eventAnswers = new Map<number, Set<string>>();
+    const eventSends: Send[] = Array.from({ length: EVENT_WAITERS * EVENT_COPIES }, (_, n) => {
+      const i = n % EVENT_WAITERS;
+      return { send: () => sendEvent(tag, i), record: (reply) => eventAnswers.set(i, (eventAnswers.get(i) ?? new Set()).add(`${reply.status} ${reply.body.id}`)) };
+    });
     const answers = new Map<string, Map<number, Set<number>>>(); // run → delivery → statuses
-    for (let i = 0; i < deliveries.length; i += BATCH) {
-      const batch = deliveries.slice(i, i + BATCH);
-      const replies = await Promise.all(batch.map((d) => request(server, "POST", new URL(d.waiter.url).pathname, { token: null, json: d.body, ...(d.headers ? { headers: d.headers } : {}) })));
-      replies.forEach((reply, k) => {
-        const d = batch[k]!;
+    const resumeSends: Send[] = deliveries.map((d) => ({
+      send: () => request(server, "POST", new URL(d.waiter.url).pathname, { token: null, json: d.body, ...(d.headers ? { headers: d.headers } : {}) }),
+      record: (reply) => {
         const byDelivery = answers.get(d.waiter.run) ?? new Map<number, Set<number>>();
         answers.set(d.waiter.run, byDelivery);
-        const statuses = byDelivery.get(d.delivery) ?? new Set<number>();
-        byDelivery.set(d.delivery, statuses);
-        statuses.add(reply.status);
-      });
+        byDelivery.set(d.delivery, (byDelivery.get(d.delivery) ?? new Set<number>()).add(reply.status));
+      },
+    }));
+    const sends = [...resumeSends];
+    for (const [n, e] of eventSends.entries()) sends.splice(Math.floor(((n + 1) * sends.length) / (eventSends.length + 1)), 0, e);
+    for (let i = 0; i < sends.length; i += BATCH) {
+      const batch = sends.slice(i, i + BATCH);
+      const replies = await Promise.all(batch.map((s) => s.send()));
+      replies.forEach((reply, k) => batch[k]!.record(reply));
+    }
+
+    for (const [i, id] of events.ids.entries()) {
+      expect([...eventAnswers.get(i)!], `event ${i}`).toEqual([`202 ${tag}-event-${i}`]);
+      const done = await pollUntil(server, `execution ${id}`, () => call("GET", `/executions/${id}`), (x: any) => x.status !== 0 && x.status !== null);
+      expect(done.jobs.map((j: any) => [j.nodeKey, j.status, j.result])).toEqual([["wait", 1, { event: i }], ["after", 1, { event: i }]]);
     }
 
     for (const waiter of waiters) {

@@ -122,4 +122,29 @@ describe("a bamboo callback node's URL", () => {
     const stale = await postSigned(detail.callback_url, { bit: 2 });
     expect(stale.status).toBe(409);
   });
+
+  it("a multi-callback node takes distinct deliveries as distinct callbacks, and a repeated one once", async () => {
+    const project = await pipelineProject();
+    const P = runId("mcb");
+    await run(project, pipeline({ id: P, flows: ["s -> M -> e"] }, { M: { code: "multi_callback_node" } }));
+    let url: string | undefined;
+    while (url === undefined) {
+      url = (await node(project, P, "M")).callback_url;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Its script counts callbacks and finishes at the fifth. Three distinct ones, each sent twice, count three.
+    const send = (ns: number[]) => Promise.all(ns.flatMap((n) => [postSigned(url!, { bit: 1, n }), postSigned(url!, { bit: 1, n })]));
+    expect((await send([1, 2, 3])).map((r) => r.status)).toEqual(Array(6).fill(202));
+    let counted: any;
+    for (;;) {
+      counted = await node(project, P, "M");
+      if (counted.execution_data?.outputs?._scheduled_times === 3) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(counted.state.state).toBe("RUNNING");
+    expect((await send([4, 5])).map((r) => r.status)).toEqual(Array(4).fill(202));
+    await waitForRun(project, P, (x) => x.state === "FINISHED");
+    expect((await node(project, P, "M")).execution_data.outputs._scheduled_times).toBe(5);
+  });
 });
+
