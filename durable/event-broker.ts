@@ -119,13 +119,13 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
   private async matchNow(name: string, correlationKey: string): Promise<void> {
     for (;;) {
       const event = this.sql
-        .exec<{ seq: number; payload: string }>("SELECT seq, payload FROM events WHERE name = ? AND key = ? AND expires_at > ? ORDER BY seq LIMIT 1", name, correlationKey, Date.now())
+        .exec<{ seq: number; id: string; payload: string }>("SELECT seq, id, payload FROM events WHERE name = ? AND key = ? AND expires_at > ? ORDER BY seq LIMIT 1", name, correlationKey, Date.now())
         .toArray()[0];
       const waiter = this.sql.exec<{ seq: number; waiter: string }>("SELECT seq, waiter FROM waiters WHERE name = ? AND key = ? ORDER BY seq LIMIT 1", name, correlationKey).toArray()[0];
       if (event === undefined || waiter === undefined) return;
       let accepted: boolean;
       try {
-        accepted = await this.deliver(JSON.parse(waiter.waiter) as EventWaiter, JSON.parse(event.payload));
+        accepted = await this.deliver(JSON.parse(waiter.waiter) as EventWaiter, event.id, JSON.parse(event.payload));
       } catch (error) {
         // Both stay: the alarm tries again.
         console.error(`[events ${name}/${correlationKey}] delivery failed:`, error);
@@ -137,14 +137,18 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
     }
   }
 
-  /** Resumes the waiting node through its run's own resume path; false when the node no longer waits. */
-  private deliver(waiter: EventWaiter, payload: unknown): Promise<boolean> {
+  /**
+   * Resumes the waiting node through its run's own resume path; false when the node no longer waits. The run
+   * answers one event id once, so offering it again (this object died before it could forget the event) repeats
+   * the first answer and resumes nothing.
+   */
+  private deliver(waiter: EventWaiter, eventId: string, payload: unknown): Promise<boolean> {
     if (waiter.dialect === "pipeline") {
       const runs = this.env.PIPELINE_RUNS;
-      return runs.get(runs.idFromString(waiter.object)).deliverEvent(waiter.nodeId, waiter.version, payload);
+      return runs.get(runs.idFromString(waiter.object)).deliverEvent(eventId, waiter.nodeId, waiter.version, payload);
     }
     const runs = this.env.EXECUTION_RUNS;
-    return runs.get(runs.idFromString(waiter.object)).deliverEvent(waiter.jobId, payload);
+    return runs.get(runs.idFromString(waiter.object)).deliverEvent(eventId, waiter.jobId, payload);
   }
 
   private serial(pair: string, work: () => Promise<void>): Promise<void> {

@@ -134,10 +134,10 @@ export class ExecutionRun extends RunObject {
 
   /**
    * A correlated event for this execution's pending `event` job (event-broker.ts): resolves the job with the payload
-   * as its result. False when the job no longer waits, so the broker tries its next waiter.
+   * as its result, once per event id. False when the job no longer waits, so the broker tries its next waiter.
    */
-  async deliverEvent(jobId: number, payload: unknown): Promise<boolean> {
-    return (await this.resume(jobId, { status: JOB_STATUS.RESOLVED, result: payload })).ok;
+  async deliverEvent(eventId: string, jobId: number, payload: unknown): Promise<boolean> {
+    return (await this.deliverResume(`event\n${eventId}`, jobId, { status: JOB_STATUS.RESOLVED, result: payload })).status === 202;
   }
 
   async cancel(): Promise<Answer<true>> {

@@ -92,10 +92,10 @@ export class PipelineRun extends RunObject {
 
   /**
    * A correlated event for a node of this run that waits for it (event-broker.ts): its payload is the node's
-   * callback data. False when that node version no longer waits, so the broker tries its next waiter.
+   * callback data, once per event id. False when that node version no longer waits, so the broker tries its next waiter.
    */
-  async deliverEvent(nodeId: string, version: string, payload: unknown): Promise<boolean> {
-    return (await this.operate({ op: "callback", nodeId, version, data: payload })).ok;
+  async deliverEvent(eventId: string, nodeId: string, version: string, payload: unknown): Promise<boolean> {
+    return (await this.deliverCallback(`event\n${eventId}`, nodeId, version, payload)).status === 202;
   }
 
   states(flat: boolean): Answer<unknown> {
