@@ -158,6 +158,41 @@ export function removeAppRoot(appRoot) {
   if (snapshots.delete(appRoot)) rmSync(appRoot, { recursive: true, force: true });
 }
 
+/**
+ * What a hookflow bench owns while it runs: a temp data dir, the app tree (appRootFor), the processes it starts and
+ * a deadline. cleanup() stops and removes them all; the deadline and SIGINT/SIGTERM call it too.
+ */
+export function benchSession(name, root, deadlineS) {
+  const startedAt = performance.now();
+  const dataDir = mkdtempSync(join(tmpdir(), `hookflow-bench-${name}-`));
+  const appRoot = appRootFor(root);
+  const processes = [];
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    clearTimeout(deadline);
+    for (const p of processes) await p.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    removeAppRoot(appRoot);
+  };
+  const deadline = setTimeout(() => {
+    console.error(`bench:${name}: giving up after ${deadlineS} s (BENCH_DEADLINE_S)`);
+    void cleanup().then(() => process.exit(1));
+  }, deadlineS * 1000);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
+  const elapsedS = () => (performance.now() - startedAt) / 1000;
+  return {
+    dataDir,
+    appRoot,
+    processes,
+    cleanup,
+    elapsedS,
+    remainingMs: () => deadlineS * 1000 - (performance.now() - startedAt),
+    log: (line) => process.stderr.write(`[${elapsedS().toFixed(0).padStart(4)} s] ${line}\n`),
+  };
+}
+
 /** How a report names what ran. */
 export function appLabel(root, appRoot) {
   if (snapshots.has(appRoot)) return `snapshot of HEAD ${execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim()}`;
@@ -205,7 +240,7 @@ export const workerdVersionOf = (server) => /\(workerd ([\d.]+)\)/.exec(server.o
  * load `workerd serve` closes a kept-alive connection whose next request it has not read within its pipeline timeout
  * (~5 s after the previous answer), and a POST sent on such a connection ends in ECONNRESET (seen as 16-35 of 100
  * concurrent POSTs on reused connections, 0 on fresh ones). `call` retries a GET on such a reset (counted in
- * `resets.get`). Answers are `{status, json, text}`.
+ * `resets.get`). Answers are `{status, json, text}`. Without `key` no Authorization header is sent (signed links).
  */
 export function httpClient(port) {
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -214,7 +249,7 @@ export function httpClient(port) {
   function request(method, path, { key, body, contentType = "application/json", agent = keepAlive, headers: extra = {} } = {}) {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-      const headers = { authorization: `Bearer ${key}`, ...extra };
+      const headers = { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...extra };
       if (data !== undefined) Object.assign(headers, { "content-type": contentType, "content-length": Buffer.byteLength(data) });
       const req = http.request({ host: "127.0.0.1", port: port(), method, path, agent, headers }, (res) => {
         const chunks = [];
@@ -260,6 +295,52 @@ export function httpClient(port) {
   return { request, call, withAgent, keepAlive, resets };
 }
 
+/**
+ * A Server-Sent Events reader of `GET path` (`Accept: text/event-stream`) on its own connection. `ready` resolves once
+ * the answer's headers are in (the server has read the log up to `after` and holds the next read open); each event's
+ * parsed `data` is handed to `onEvent(data, receivedAt)` with the client's wall clock (wallNow) at its arrival;
+ * `closed` resolves when the stream ends; `close()` drops it.
+ */
+export function sseStream(port, path, { key, onEvent }) {
+  let req;
+  let closedResolve;
+  const closed = new Promise((r) => (closedResolve = r));
+  const ready = new Promise((resolve, reject) => {
+    req = http.request(
+      { host: "127.0.0.1", port, method: "GET", path, agent: false, headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => reject(new Error(`SSE ${path} answered ${res.statusCode} ${text.slice(0, 300)}`)));
+          return;
+        }
+        resolve();
+        let buffer = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          const receivedAt = wallNow();
+          buffer += chunk;
+          for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = frame.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+            if (data !== "") onEvent(JSON.parse(data), receivedAt);
+          }
+        });
+        res.on("end", closedResolve);
+        res.on("error", closedResolve);
+      },
+    );
+    req.on("error", (error) => {
+      closedResolve();
+      reject(error);
+    });
+    req.end();
+  });
+  return { ready, closed, close: () => req.destroy() };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // workerd's process
 
@@ -302,10 +383,14 @@ export function cpuMs(pid) {
  * request, in whole milliseconds (it rounds), so they are only meaningful above a few ms; `mean` should agree with
  * connections / req/s (Little's law) when the client itself is not the bottleneck.
  */
-export async function autocannonRun({ url, method = "POST", connections, duration, body, headers = {} }) {
+export async function autocannonRun({ url, method = "POST", connections, duration, body, headers = {}, bodyOf }) {
   const { default: autocannon } = await import("autocannon");
+  // bodyOf: a function giving each request its own body (autocannon 8's own `idReplacement` completed no request
+  // here: its Content-Length counts 27 more bytes per `[<id>]` where its 24-character ids add 18, so the server
+  // waits for body bytes that never come).
+  const perRequest = bodyOf === undefined ? {} : { requests: [{ method, headers, setupRequest: (req) => ({ ...req, body: bodyOf() }) }] };
   const r = await new Promise((resolve, reject) => {
-    autocannon({ url, method, connections, duration, body, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, method, connections, duration, body, headers, ...perRequest }, (error, result) => (error ? reject(error) : resolve(result)));
   });
   return {
     connections,

@@ -21,12 +21,12 @@
 //   env: BENCH_ROUNDS (3), BENCH_DEADLINE_S (1500), BENCH_PEER_DIR (~/.cache/hookflow-bench/bamboo),
 //        BENCH_PIN (1: workerd and the peer on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1,
 //        BENCH_APP_ROOT (a prepared tree instead of the snapshot; see bench/lib.js appRootFor)
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, homedir, tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus, homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  appLabel, appRootFor, canPin, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, removeAppRoot, sleep, startHookflow, workerdVersionOf, startProcess, table, wallNow,
+  appLabel, benchSession, canPin, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf, startProcess, table, wallNow,
 } from "./lib.js";
 import { chain, linear, parallel } from "./pipeline-trees.js";
 
@@ -47,30 +47,7 @@ const COMPONENTS = {
   [CALLBACK]: "// bench: waits for one callback\nexport default { needSchedule: true, execute() { return true; }, schedule() { return true; } };\n",
 };
 
-const startedAt = performance.now();
-const elapsedS = () => (performance.now() - startedAt) / 1000;
-const remainingMs = () => DEADLINE_S * 1000 - (performance.now() - startedAt);
-const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-pipelines-"));
-const appRoot = appRootFor(root);
-const processes = [];
-let cleaned = false;
-
-const deadline = setTimeout(() => {
-  console.error(`bench:pipelines: giving up after ${DEADLINE_S} s (BENCH_DEADLINE_S)`);
-  void cleanup().then(() => process.exit(1));
-}, DEADLINE_S * 1000);
-
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  clearTimeout(deadline);
-  for (const p of processes) await p.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  removeAppRoot(appRoot);
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
-
-const log = (line) => process.stderr.write(`[${elapsedS().toFixed(0).padStart(4)} s] ${line}\n`);
+const { dataDir, appRoot, processes, cleanup, elapsedS, log, remainingMs } = benchSession("pipelines", root, DEADLINE_S);
 const mb = (kb) => (kb === undefined ? "?" : `${fmt(kb / 1024)} MiB`);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -19,12 +19,12 @@
 //   env: BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_WARMUP_S (3), BENCH_DEADLINE_S (900),
 //        BENCH_PIN (1: workerd on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1,
 //        BENCH_APP_ROOT (a prepared tree instead of the snapshot; see bench/lib.js appRootFor)
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  appLabel, appRootFor, autocannonRun, canPin, cpuMs, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, removeAppRoot, sleep, startHookflow, workerdVersionOf,
+  appLabel, benchSession, autocannonRun, canPin, cpuMs, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf,
   table, wallNow,
 } from "./lib.js";
 
@@ -111,29 +111,7 @@ const NAP = {
 const STATUS = { QUEUEING: null, STARTED: 0, RESOLVED: 1 };
 const JOB_PENDING = 0;
 
-const startedAt = performance.now();
-const elapsedS = () => (performance.now() - startedAt) / 1000;
-const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-workflows-"));
-const appRoot = appRootFor(root);
-const processes = [];
-let cleaned = false;
-
-const deadline = setTimeout(() => {
-  console.error(`bench:workflows: giving up after ${DEADLINE_S} s (BENCH_DEADLINE_S)`);
-  void cleanup().then(() => process.exit(1));
-}, DEADLINE_S * 1000);
-
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  clearTimeout(deadline);
-  for (const p of processes) await p.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  removeAppRoot(appRoot);
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
-
-const log = (line) => process.stderr.write(`[${elapsedS().toFixed(0).padStart(4)} s] ${line}\n`);
+const { dataDir, appRoot, processes, cleanup, elapsedS, log } = benchSession("workflows", root, DEADLINE_S);
 const mb = (kb) => (kb === undefined ? "?" : `${fmt(kb / 1024)} MiB`);
 
 // ---------------------------------------------------------------------------------------------------------------
