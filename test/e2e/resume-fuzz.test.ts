@@ -2,11 +2,12 @@
  * issue 9's fuzz test of resume URLs, against `npm start`: 100 waiting runs (50 NocoBase executions on a pending
  * job, 50 bamboo pipelines on a callback node) and 10,000 deliveries to their signed URLs in a seeded random order,
  * in concurrent batches: copies of one delivery (the same body, some with an Idempotency-Key), competing deliveries
- * with another body (whichever is accepted first wins; the others find the node moved on, as a stale one does), and
- * copies racing each other. Each run must be resumed exactly once with the winner's data, every copy of a delivery
- * gets the same answer, the winner's copies 202 and every other delivery 409. Mixed in: correlated events for 20
- * executions waiting on an `event` node, half of them sent before their wait is armed, each re-sent with its id:
- * every execution gets its own event exactly once and every copy is answered alike.
+ * with another body (whichever is accepted first wins; the others find the node moved on), deliveries to the stale
+ * URL of a node version that was retried since, and copies racing each other. Each run must be resumed exactly once
+ * with the winner's data, every copy of a delivery gets the same answer, the winner's copies 202 and every other
+ * delivery 409. Mixed in: correlated events for 20 executions waiting on an `event` node, half of them sent before
+ * their wait is armed, each re-sent with its id: every execution gets its own event exactly once and every copy is
+ * answered alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
@@ -21,6 +22,11 @@ const COMPETING_PER_RUN = 5;
 const BATCH = 64;
 const SEED = 0x5eed;
 const EVENT_WAITERS = 20;
+/** Bamboo runs whose callback node is forced to fail and retried first: their first URL names a stale version. */
+const STALE_RUNS = 10;
+const STALE_COPIES = 20;
+/** The `delivery` number of a stale version's deliveries. */
+const STALE = -1;
 const EVENT_COPIES = 5;
 
 let server: Server;
@@ -62,6 +68,8 @@ interface Waiter {
   readonly dialect: "nocobase" | "bamboo";
   readonly run: string;
   readonly url: string;
+  /** The URL of the node's version before a retry, for the stale deliveries. */
+  readonly staleUrl?: string;
 }
 
 /** One delivery: `delivery` names which of its run's competing deliveries this is a copy of. */
@@ -92,17 +100,23 @@ async function bambooWaiters(): Promise<Waiter[]> {
       expect(started.status, JSON.stringify(started.body)).toBe(201);
     }),
   );
+  const callbackUrl = async (id: string, not?: string) =>
+    (await pollUntil(server, `callback node of ${id}`, () => call("GET", `/pipelines/${id}/nodes/C`), (x: any) => x.callback_url !== undefined && x.callback_url !== not)).callback_url as string;
   return Promise.all(
-    ids.map(async (id) => {
-      const c = await pollUntil(server, `callback node of ${id}`, () => call("GET", `/pipelines/${id}/nodes/C`), (x: any) => x.callback_url !== undefined);
-      return { dialect: "bamboo" as const, run: id, url: c.callback_url as string };
+    ids.map(async (id, i) => {
+      const url = await callbackUrl(id);
+      if (i >= STALE_RUNS) return { dialect: "bamboo" as const, run: id, url };
+      expect((await call("POST", `/pipelines/${id}/nodes/C/forced-fail`, {})).status).toBe(200);
+      await pollUntil(server, `C of ${id} failed`, () => call("GET", `/pipelines/${id}`), (x: any) => x.children?.C?.state === "FAILED");
+      expect((await call("POST", `/pipelines/${id}/nodes/C/retry`, {})).status).toBe(200);
+      return { dialect: "bamboo" as const, run: id, url: await callbackUrl(id, url), staleUrl: url };
     }),
   );
 }
 
 /** A run's deliveries: COMPETING_PER_RUN distinct ones, each copied; delivery 0's copies also carry an Idempotency-Key. */
-function deliveriesOf(waiter: Waiter): Delivery[] {
-  return Array.from({ length: DELIVERIES_PER_RUN }, (_, i) => {
+function deliveriesOf(waiter: Waiter, count: number): Delivery[] {
+  return Array.from({ length: count }, (_, i) => {
     const delivery = i % COMPETING_PER_RUN;
     const body = waiter.dialect === "nocobase" ? { result: { winner: delivery } } : { bit: 1, winner: delivery };
     return { waiter, delivery, body, ...(delivery === 0 ? { headers: { "Idempotency-Key": `${waiter.run}-d0` } } : {}) };
@@ -132,10 +146,13 @@ describe("resume URLs under 10,000 shuffled, duplicated and competing deliveries
     const tag = Date.now().toString(36);
     const events = await eventWaiters(tag);
     const waiters = [...(await nocobaseWaiters()), ...(await bambooWaiters())];
-    const deliveries = shuffle(
-      waiters.flatMap((w) => deliveriesOf(w)),
-      prng(SEED),
+    const random = prng(SEED);
+    const stale: Delivery[] = waiters.flatMap((w) =>
+      w.staleUrl === undefined ? [] : Array.from({ length: STALE_COPIES }, (_, i) => ({ waiter: { ...w, url: w.staleUrl! }, delivery: STALE, body: { bit: 1, stale: i % 2 } })),
     );
+    // A run with stale deliveries gets that many fewer fresh ones: 100 deliveries per run in all.
+    const fresh = waiters.flatMap((w) => deliveriesOf(w, DELIVERIES_PER_RUN - (w.staleUrl === undefined ? 0 : STALE_COPIES)));
+    const deliveries = shuffle([...fresh, ...stale], random);
     expect(deliveries).toHaveLength(10_000);
     // Every event again, EVENT_COPIES times (the early half were sent once already), spread through the deliveries.
     type Send = { readonly send: () => Promise<{ status: number; body: any }>; readonly record: (reply: { status: number; body: any }) => void };
@@ -170,6 +187,7 @@ describe("resume URLs under 10,000 shuffled, duplicated and competing deliveries
     for (const waiter of waiters) {
       const byDelivery = answers.get(waiter.run)!;
       for (const [delivery, statuses] of byDelivery) expect([...statuses], `${waiter.run} delivery ${delivery}`).toHaveLength(1);
+      if (waiter.staleUrl !== undefined) expect([...byDelivery.get(STALE)!], `${waiter.run} stale`).toEqual([409]);
       const accepted = [...byDelivery].filter(([, statuses]) => statuses.has(202)).map(([delivery]) => delivery);
       expect(accepted, waiter.run).toHaveLength(1);
       for (const [delivery, statuses] of byDelivery) if (delivery !== accepted[0]) expect([...statuses], `${waiter.run} delivery ${delivery}`).toEqual([409]);
@@ -182,7 +200,7 @@ describe("resume URLs under 10,000 shuffled, duplicated and competing deliveries
         await pollUntil(server, `pipeline ${waiter.run}`, () => call("GET", `/pipelines/${waiter.run}`), (x: any) => x.state === "FINISHED");
         const c = (await call("GET", `/pipelines/${waiter.run}/nodes/C`)).body;
         expect(c.state.state).toBe("FINISHED");
-        expect(c.histories).toHaveLength(0);
+        expect(c.histories).toHaveLength(waiter.staleUrl === undefined ? 0 : 1);
         expect(c.schedule).toMatchObject({ finished: true, schedule_times: 1 });
       }
     }
