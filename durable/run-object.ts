@@ -177,7 +177,15 @@ export abstract class RunObject extends DurableObject<RunEnv> {
    */
   protected async linkSecret(): Promise<string | undefined> {
     if (this.linkSecretCache !== undefined && Date.now() - this.linkSecretCache.fetchedAt < LINK_SECRET_TTL_MS) return this.linkSecretCache.secret;
-    const secret = await this.registry().signingSecret();
+    let secret: string | undefined;
+    try {
+      secret = await this.registry().signingSecret();
+    } catch (error) {
+      // The run goes on without fresh links rather than fail its step: the last secret, if any, still signs.
+      this.registryStub = undefined;
+      console.error("[run] could not read the project's signing secret:", error);
+      return this.linkSecretCache?.secret;
+    }
     this.linkSecretCache = secret === undefined ? undefined : { secret, fetchedAt: Date.now() };
     return secret;
   }
