@@ -122,13 +122,14 @@ export class ExecutionRun extends RunObject {
 
   /** A pending job's signed resume URL, delivered once per `deliveryKey` (api.md "Waiting and resuming from outside"). */
   async deliverResume(deliveryKey: string, jobId: number, patch: JobPatch): Promise<DeliveryAnswer> {
-    if (this.store.execution() === undefined) return deliveryAnswerOf(notFound("no such execution"));
+    // A run that never existed here stores nothing; one that ended, even deleted, still repeats its first answers.
+    if (this.identity() === undefined) return deliveryAnswerOf(notFound("no such execution"));
     return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.resume(jobId, patch)));
   }
 
   /** A manual task's signed URL, delivered once per `deliveryKey`. */
   async deliverTask(deliveryKey: string, taskId: number, assignee: string, submission: ManualSubmission): Promise<DeliveryAnswer> {
-    if (this.store.execution() === undefined) return deliveryAnswerOf(notFound("no such execution"));
+    if (this.identity() === undefined) return deliveryAnswerOf(notFound("no such execution"));
     return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.submitTask(taskId, assignee, submission)));
   }
 

@@ -45,6 +45,19 @@ describe("a NocoBase job's resume URL", () => {
     expect((await execution(project, id)).jobs.map((j: any) => j.result)).toEqual(["first", "first"]);
   });
 
+  it("an execution deleted when it ended (deleteExecutionOnStatus) still repeats its first answer; another delivery is 404", async () => {
+    const key = await saveWorkflow(project, [{ key: "n1", type: "prompt" }], { options: { deleteExecutionOnStatus: [1] } });
+    const { id } = await execute(project, key);
+    const url = (await waitFor(project, id, (x) => x.jobs.length === 1)).jobs[0].resumeUrl as string;
+    expect((await postSigned(url, { result: "done" })).status).toBe(202);
+    for (;;) {
+      if ((await api("GET", `/v1/projects/${project}/executions/${id}`)).status === 404) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await postSigned(url, { result: "done" })).toMatchObject({ status: 202, body: { accepted: true } });
+    expect((await postSigned(url, { result: "other" })).status).toBe(404);
+  });
+
   it("a forged, a tampered and a gone run's URL get one and the same 404; a body over 1 MiB is 413, a non-JSON body 400, and neither resumes", async () => {
     const { id, resumeUrl } = await suspended(project);
     const path = new URL(resumeUrl).pathname;
