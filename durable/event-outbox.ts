@@ -134,6 +134,22 @@ export class EventOutbox {
     await this.host.rearm();
   }
 
+  /**
+   * Reads the project's subscriptions along with another registry call (`read` gets the key the outbox knows and
+   * answers the snapshot, or undefined when unchanged), so a run that reports to the registry anyway makes no second
+   * call for them.
+   */
+  async readAlong<T>(read: (knownKey: string | undefined) => Promise<{ readonly value: T; readonly subscriptions: SubscriptionSnapshot | undefined }>): Promise<T> {
+    const seq = this.lastSeq();
+    const { value, subscriptions } = await read(this.snapshot?.key);
+    this.snapshot = subscriptions ?? this.snapshot;
+    if (this.snapshot !== undefined) {
+      this.snapshotAt = Date.now();
+      this.snapshotSeq = seq;
+    }
+    return value;
+  }
+
   /** The project's subscriptions, cached until the registry's key changes; undefined when the registry failed. */
   private async refresh(): Promise<SubscriptionSnapshot | undefined> {
     if (this.snapshot !== undefined && Date.now() - this.snapshotAt < SNAPSHOT_TTL_MS) return this.snapshot;

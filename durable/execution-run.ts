@@ -223,7 +223,7 @@ export class ExecutionRun extends RunObject {
       await this.registry().forgetExecution(execution.id);
       return;
     }
-    await this.registry().recordExecution(execution.id, execution.key, execution.version, execution.status);
+    await this.reportAlong((known) => this.registry().recordExecution(execution.id, execution.key, execution.version, execution.status, known));
   }
 
   private async executionView(): Promise<ExecutionView> {

@@ -145,7 +145,7 @@ export class PipelineRun extends RunObject {
     const state = id === undefined ? undefined : rt!.store.state(id)?.name;
     if (state === undefined || state === this.reportedState) return;
     this.reportedState = state;
-    await this.registry().recordRun(id!, state);
+    await this.reportAlong((known) => this.registry().recordRun(id!, state, known));
   }
 
   private query(read: (rt: BambooRuntime) => unknown): Answer<unknown> {

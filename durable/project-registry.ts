@@ -101,8 +101,10 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
     return this.registry.rollback(path, version);
   }
 
-  recordRun(id: string, state = "RUNNING"): void {
+  /** Lists a pipeline's state; answers the subscriptions too (see subscriptionSnapshot), saving the run a call. */
+  recordRun(id: string, state = "RUNNING", knownSubscriptionsKey?: string): { readonly value: true; readonly subscriptions: SubscriptionSnapshot | undefined } {
     this.runs.record(id, state);
+    return { value: true, subscriptions: this.subscriptionSnapshot(knownSubscriptionsKey) };
   }
 
   listRuns(state: string | undefined, cursor: number | undefined, limit: number): { runs: RunSummary[]; next: number | null } {
@@ -175,8 +177,10 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
     else await this.ctx.storage.setAlarm(at);
   }
 
-  recordExecution(id: string, key: string, version: number, status: number | null): void {
+  /** Lists an execution's status; answers the subscriptions too (see subscriptionSnapshot), saving the run a call. */
+  recordExecution(id: string, key: string, version: number, status: number | null, knownSubscriptionsKey?: string): { readonly value: true; readonly subscriptions: SubscriptionSnapshot | undefined } {
     this.workflows.recordExecution(id, key, version, status);
+    return { value: true, subscriptions: this.subscriptionSnapshot(knownSubscriptionsKey) };
   }
 
   forgetExecution(id: string): void {

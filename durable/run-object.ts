@@ -6,6 +6,7 @@ import { EventOutbox } from "./event-outbox";
 import type { EventBrokersEnv } from "./event-shards";
 import type { ProjectRegistry } from "./project-registry";
 import type { RunRef } from "./run-event";
+import type { SubscriptionSnapshot } from "./subscriptions";
 import { RunQueue } from "./run-queue";
 import type { PinnedScripts } from "./run-scripts";
 
@@ -193,6 +194,14 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   /** The secret linkSecret() last fetched, for an engine that asks for a URL synchronously. */
   protected cachedLinkSecret(): string | undefined {
     return this.linkSecretCache?.secret;
+  }
+
+  /**
+   * A call to the project's registry that also answers its subscriptions for the run's outbox (one call, not two):
+   * `report` gets the subscriptions key the outbox knows.
+   */
+  protected reportAlong<T>(report: (knownSubscriptionsKey: string | undefined) => Promise<{ readonly value: T; readonly subscriptions: SubscriptionSnapshot | undefined }>): Promise<T> {
+    return this.outbox.readAlong(report);
   }
 
   /** The run host the engines see. */
