@@ -1,5 +1,6 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import type { CallState } from "./call-state";
+import type { HostPromises } from "./host-promises";
 
 /**
  * The one host function the prelude receives. Every operation a script can ask of the host goes through it,
@@ -8,7 +9,7 @@ import type { CallState } from "./call-state";
  * Sync operations return a handle; async ones return a guest promise that is settled when the host work ends,
  * and is tracked on the call so the run loop knows what it is waiting for.
  */
-export function createBridge(context: QuickJSContext, currentCall: () => CallState | undefined): QuickJSHandle {
+export function createBridge(context: QuickJSContext, currentCall: () => CallState | undefined, promises: HostPromises): QuickJSHandle {
   const string = (handle: QuickJSHandle | undefined) => (handle === undefined ? "" : context.getString(handle));
   const optionalString = (handle: QuickJSHandle | undefined) =>
     handle === undefined || context.typeof(handle) === "undefined" ? undefined : context.getString(handle);
@@ -19,23 +20,34 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
   const urlParts = (url: URL | undefined) => {
     if (url === undefined) return undefined;
     const parts = context.newObject();
-    for (const key of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const) {
-      context.newString(url[key]).consume((value) => context.setProp(parts, key, value));
+    try {
+      for (const key of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const) {
+        context.newString(url[key]).consume((value) => context.setProp(parts, key, value));
+      }
+      return parts;
+    } catch (error) {
+      parts.dispose();
+      throw error;
     }
-    return parts;
   };
 
-  /** Runs host work for the guest; the promise settles only while the call that asked is still running. */
+  /**
+   * Runs host work for the guest; the promise settles only while the call that asked is still running. The promise
+   * belongs to `promises` (the runtime's), not to the work, which may end after the runtime is gone.
+   */
   const later = (work: () => Promise<(ctx: QuickJSContext) => QuickJSHandle | undefined>) => {
     const call = currentCall();
-    const deferred = context.newPromise();
     if (call === undefined) throw new Error("no call is running");
+    const deferred = promises.create();
     const settle = work().then(
       (make) => {
         if (call.finished || !deferred.alive) return;
         const value = make(context);
-        deferred.resolve(value);
-        value?.dispose();
+        try {
+          deferred.resolve(value);
+        } finally {
+          value?.dispose();
+        }
       },
       (error: unknown) => {
         if (call.finished || !deferred.alive) return;
@@ -43,8 +55,8 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
         context.newError({ name, message }).consume((value) => deferred.reject(value));
       },
     );
-    call.track(settle.finally(() => deferred.dispose()));
-    return deferred.handle;
+    call.track(settle.finally(() => promises.release(deferred)));
+    return deferred.handle.dup();
   };
 
   const operations: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
@@ -112,9 +124,14 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
         });
         return (ctx) => {
           const reply = ctx.newObject();
-          ctx.newString(meta).consume((value) => ctx.setProp(reply, "meta", value));
-          ctx.newArrayBuffer(data).consume((value) => ctx.setProp(reply, "body", value));
-          return reply;
+          try {
+            ctx.newString(meta).consume((value) => ctx.setProp(reply, "meta", value));
+            ctx.newArrayBuffer(data).consume((value) => ctx.setProp(reply, "body", value));
+            return reply;
+          } catch (error) {
+            reply.dispose();
+            throw error;
+          }
         };
       });
     },

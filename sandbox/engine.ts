@@ -1,5 +1,5 @@
 import releaseSyncVariant from "@jitl/quickjs-wasmfile-release-sync";
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
+import { newQuickJSWASMModuleFromVariant, newVariant, type CustomizeVariantOptions, type QuickJSWASMModule } from "quickjs-emscripten-core";
 // A relative path ending in .wasm is the one specifier that wrangler's bundler, workerd and the vitest pool all
 // accept; the package's "./wasm" export is rejected by wrangler (see ../shared/spec/platform.md).
 import wasmModule from "../node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm";
@@ -13,6 +13,11 @@ export interface Engine {
    * QuickJS ("out of memory"). The slot running guest code sets it (see Slot.enter); otherwise growth is free.
    */
   mayGrowTo: (bytes: number) => boolean;
+  /**
+   * Set when the module aborted (a failed assertion inside QuickJS, such as freeing a runtime that still holds
+   * objects): the module stays callable but its heap cannot be trusted, so its owner discards it.
+   */
+  readonly aborted: boolean;
 }
 
 const ALWAYS = () => true;
@@ -38,14 +43,28 @@ let generation = 0;
 
 /** The isolate's engine, instantiated on first use (~16 MB of linear memory, ~14 ms). */
 export function loadEngine(): Promise<Engine> {
-  current ??= newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmModule })).then(
-    (module) => guardGrowth({ module, generation: ++generation, mayGrowTo: ALWAYS }),
-    (error: unknown) => {
-      current = undefined;
-      throw error;
-    },
-  );
+  current ??= instantiate();
   return current;
+}
+
+async function instantiate(): Promise<Engine> {
+  const abort = { seen: false };
+  // Emscripten calls onAbort before it throws; the option is passed through to it verbatim (untyped there).
+  const emscriptenModule = { onAbort: () => (abort.seen = true) } as CustomizeVariantOptions["emscriptenModule"];
+  try {
+    const module = await newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmModule, emscriptenModule }));
+    return guardGrowth({
+      module,
+      generation: ++generation,
+      mayGrowTo: ALWAYS,
+      get aborted() {
+        return abort.seen;
+      },
+    });
+  } catch (error) {
+    current = undefined;
+    throw error;
+  }
 }
 
 /**

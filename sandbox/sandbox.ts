@@ -53,7 +53,8 @@ export class Sandbox {
     }
     const crashed = !outcome.ok && outcome.error.code === "sandbox_crashed";
     this.release(slot);
-    if (crashed || (this.inFlight === 0 && engine.module.getWasmMemory().buffer.byteLength > this.maxRetainedHeapBytes)) {
+    // engine.aborted: freeing a runtime (here, or of an evicted slot) failed an assertion inside QuickJS.
+    if (crashed || engine.aborted || (this.inFlight === 0 && engine.module.getWasmMemory().buffer.byteLength > this.maxRetainedHeapBytes)) {
       // A trapped module may be corrupt; an oversized one is only given back. Either way the next call starts a
       // fresh module, and the old one goes once nothing refers to it.
       discardEngine(engine);

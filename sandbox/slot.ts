@@ -2,6 +2,7 @@ import { Scope, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } f
 import { createBridge } from "./bridge";
 import { CallState } from "./call-state";
 import type { Engine } from "./engine";
+import { HostPromises } from "./host-promises";
 import { resolveImport } from "./imports";
 import { newGuestString } from "./guest-string";
 import { ArgsTooDeep, layOutArgs, type ArgsLayout } from "./lazy-args";
@@ -96,7 +97,9 @@ export class Slot {
         }
       },
     );
-    const bridge = this.scope.manage(createBridge(this.context, () => this.call));
+    // Managed after the context, so disposed before it: no host promise outlives the runtime (host-promises.ts).
+    const promises = this.scope.manage(new HostPromises(this.context));
+    const bridge = this.scope.manage(createBridge(this.context, () => this.call, promises));
     const install = this.scope.manage(this.context.unwrapResult(this.context.evalCode(PRELUDE_SOURCE, "hookflow:prelude", { type: "global" })));
     const helpers = this.scope.manage(this.context.unwrapResult(this.context.callFunction(install, this.context.undefined, bridge)));
     this.runHelper = this.scope.manage(this.context.getProp(helpers, "run"));
@@ -278,7 +281,14 @@ export class Slot {
   }
 
   private guestFailure(error: QuickJSHandle): GuestFailure {
-    return { thrown: error.consume((h) => this.context.dump(h)) };
+    // dump() disposes a promise it is given (quickjs-emscripten 0.32), so it gets its own reference.
+    const alias = error.dup();
+    try {
+      return { thrown: this.context.dump(alias) };
+    } finally {
+      if (alias.alive) alias.dispose();
+      error.dispose();
+    }
   }
 
   /** Maps whatever ended a call to its error code, and retires the slot when the runtime cannot be trusted. */
