@@ -234,6 +234,34 @@ export const workerdVersionOf = (server) => /\(workerd ([\d.]+)\)/.exec(server.o
 // ---------------------------------------------------------------------------------------------------------------
 // a small HTTP client
 
+/** `res` when its status is one of `expected`, else an error naming `what` and the answer. */
+export function check(res, expected, what) {
+  if (!expected.includes(res.status)) throw new Error(`${what} answered ${res.status} ${res.text.slice(0, 400)}`);
+  return res;
+}
+
+/** A new project (admin token) with `scripts` uploaded (path → source); its name and API key. */
+export async function createBenchProject(call, adminToken, name, scripts) {
+  const created = check(await call("PUT", `/v1/projects/${name}`, { key: adminToken }), [201], `PUT /v1/projects/${name}`);
+  const key = created.json.apiKey;
+  for (const [path, source] of Object.entries(scripts)) {
+    check(await call("PUT", `/v1/projects/${name}/scripts/${path}`, { key, body: source, contentType: "application/javascript" }), [200, 201], `${path} upload`);
+  }
+  return { name, key };
+}
+
+/**
+ * The distinct lines the server logged with "error" in them; when there are any, all its output is kept in
+ * `<tmpdir>/hookflow-bench-<name>-server.log`. Answers a summary line, or undefined.
+ */
+export function serverErrorSummary(server, name) {
+  const errors = [...new Set(server.output.split("\n").filter((line) => /error/i.test(line)))];
+  if (errors.length === 0) return undefined;
+  const logFile = join(tmpdir(), `hookflow-bench-${name}-server.log`);
+  writeFileSync(logFile, server.output);
+  return `${errors.length} distinct error line(s) (all its output: ${logFile}), e.g.:\n${errors.slice(0, 5).join("\n")}`;
+}
+
 /**
  * A client over node:http for `port()` (a function: benches learn the port after they define their helpers).
  * Each burst of concurrent requests should get its own agent (`withAgent`: fresh connections, closed after): under

@@ -26,7 +26,7 @@ import { cpus, homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  appLabel, benchSession, canPin, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf, startProcess, table, wallNow,
+  appLabel, benchSession, check, createBenchProject, serverErrorSummary, canPin, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf, startProcess, table, wallNow,
 } from "./lib.js";
 import { chain, linear, parallel } from "./pipeline-trees.js";
 
@@ -63,16 +63,8 @@ let adminToken;
 const { call, withAgent, keepAlive, resets } = httpClient(() => hfPort);
 
 /** A new project with the bench's two component scripts; its API key. */
-async function project(name) {
-  const created = await call("PUT", `/v1/projects/${name}`, { key: adminToken });
-  if (created.status !== 201) throw new Error(`PUT /v1/projects/${name} answered ${created.status} ${created.text.slice(0, 300)}`);
-  const key = created.json.apiKey;
-  for (const [code, source] of Object.entries(COMPONENTS)) {
-    const up = await call("PUT", `/v1/projects/${name}/scripts/component/${code}`, { key, body: source, contentType: "application/javascript" });
-    if (up.status !== 201 && up.status !== 200) throw new Error(`component/${code} upload answered ${up.status} ${up.text.slice(0, 300)}`);
-  }
-  return { name, key };
-}
+const project = (name) =>
+  createBenchProject(call, adminToken, name, Object.fromEntries(Object.entries(COMPONENTS).map(([code, source]) => [`component/${code}`, source])));
 
 let projects = 0;
 const freshProject = (label) => project(`bench-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${++projects}`);

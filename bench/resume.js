@@ -34,7 +34,7 @@ import { cpus, homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  appLabel, benchSession, autocannonRun, canPin, cpuMs, fmt, freePort, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, sseStream,
+  appLabel, benchSession, check, createBenchProject, serverErrorSummary, autocannonRun, canPin, cpuMs, fmt, freePort, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, sseStream,
   startHookflow, startProcess, table, wallNow, workerdVersionOf,
 } from "./lib.js";
 import { chain } from "./pipeline-trees.js";
@@ -108,19 +108,10 @@ let workerdPid;
 let adminToken;
 const { call, withAgent, keepAlive, resets } = httpClient(() => hfPort);
 
-function check(res, expected, what) {
-  if (!expected.includes(res.status)) throw new Error(`${what} answered ${res.status} ${res.text.slice(0, 400)}`);
-  return res;
-}
-
 async function project(name) {
-  const created = check(await call("PUT", `/v1/projects/${name}`, { key: adminToken }), [201], `PUT /v1/projects/${name}`);
-  const key = created.json.apiKey;
-  for (const [path, source] of Object.entries(SCRIPTS)) {
-    check(await call("PUT", `/v1/projects/${name}/scripts/${path}`, { key, body: source, contentType: "application/javascript" }), [200, 201], `${path} upload`);
-  }
-  for (const [wf, def] of Object.entries(WORKFLOWS)) check(await call("PUT", `/v1/projects/${name}/workflows/${wf}`, { key, body: def }), [200, 201], `PUT workflow ${wf}`);
-  return { name, key };
+  const p = await createBenchProject(call, adminToken, name, SCRIPTS);
+  for (const [wf, def] of Object.entries(WORKFLOWS)) check(await call("PUT", `/v1/projects/${name}/workflows/${wf}`, { key: p.key, body: def }), [200, 201], `PUT workflow ${wf}`);
+  return p;
 }
 
 /** The path (and query) of an absolute signed URL: the bench talks to the loopback port it started. */
@@ -553,13 +544,7 @@ try {
   results.getResets = resets.get;
   keepAlive.destroy();
   await server.stop();
-  const serverErrors = [...new Set(server.output.split("\n").filter((line) => /error/i.test(line)))];
-  results.serverErrors = serverErrors.length;
-  if (serverErrors.length > 0) {
-    const logFile = join(tmpdir(), "hookflow-bench-resume-server.log");
-    writeFileSync(logFile, server.output);
-    results.serverErrorSample = `${serverErrors.length} distinct error line(s) (all its output: ${logFile}), e.g.:\n${serverErrors.slice(0, 5).join("\n")}`;
-  }
+  results.serverErrorSample = serverErrorSummary(server, "resume");
 
   // 3: Restate, after hookflow is stopped so that the two never share the machine.
   results.restate = await restate();

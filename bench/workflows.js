@@ -19,12 +19,12 @@
 //   env: BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_WARMUP_S (3), BENCH_DEADLINE_S (900),
 //        BENCH_PIN (1: workerd on core 1, this client on core 0, when taskset exists), BENCH_IN_PLACE=1,
 //        BENCH_APP_ROOT (a prepared tree instead of the snapshot; see bench/lib.js appRootFor)
-import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  appLabel, benchSession, autocannonRun, canPin, cpuMs, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf,
+  appLabel, benchSession, check, createBenchProject, serverErrorSummary, autocannonRun, canPin, cpuMs, fmt, httpClient, loadAverage, median, memory, percentile, pinSelf, sleep, startHookflow, workerdVersionOf,
   table, wallNow,
 } from "./lib.js";
 
@@ -124,20 +124,8 @@ let workerdPid;
 let adminToken;
 const { call, withAgent, keepAlive, resets } = httpClient(() => hfPort);
 
-function check(res, expected, what) {
-  if (!expected.includes(res.status)) throw new Error(`${what} answered ${res.status} ${res.text.slice(0, 400)}`);
-  return res;
-}
-
 /** A new project with the bench's instruction scripts; its name and API key. */
-async function project(name) {
-  const created = check(await call("PUT", `/v1/projects/${name}`, { key: adminToken }), [201], `PUT /v1/projects/${name}`);
-  const key = created.json.apiKey;
-  for (const [path, source] of Object.entries(SCRIPTS)) {
-    check(await call("PUT", `/v1/projects/${name}/scripts/${path}`, { key, body: source, contentType: "application/javascript" }), [200, 201], `${path} upload`);
-  }
-  return { name, key };
-}
+const project = (name) => createBenchProject(call, adminToken, name, SCRIPTS);
 
 /** PUT a workflow; its answer, time and body size. */
 async function putWorkflow(p, key, def) {
@@ -448,12 +436,8 @@ try {
   keepAlive.destroy();
   await server.stop();
   report(results);
-  const serverErrors = [...new Set(server.output.split("\n").filter((line) => /error/i.test(line)))];
-  if (serverErrors.length > 0) {
-    const logFile = join(tmpdir(), "hookflow-bench-workflows-server.log");
-    writeFileSync(logFile, server.output);
-    console.log(`\nthe server logged ${serverErrors.length} distinct error line(s) (all its output: ${logFile}), e.g.:\n${serverErrors.slice(0, 5).join("\n")}`);
-  }
+  const serverErrors = serverErrorSummary(server, "workflows");
+  if (serverErrors !== undefined) console.log(`\nthe server logged ${serverErrors}`);
 } catch (error) {
   console.error(error instanceof Error ? error.stack ?? error.message : error);
   if (error?.cause) console.error("cause:", error.cause);

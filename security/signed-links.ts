@@ -19,6 +19,9 @@ const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString("ba
 
 const signatureOf = (secret: string, payload: string): Buffer => createHmac("sha256", secret).update(payload).digest();
 
+/** How long links signed before a rotation of the signing secret keep working, unless the project says otherwise. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600;
+
 /** The URL of a signed link token at `origin` (e.g. `https://hooks.example.com`). */
 export function signedUrl(origin: string, token: string): string {
   return `${origin}/v1/signed/${token}`;

@@ -30,9 +30,6 @@ export const WorkflowSettings = v.strictObject({
   allowPrivateNetwork: v.optional(v.boolean()),
 });
 
-/** Default overlap of a signing secret rotation: links signed before it keep working this long. */
-export const DEFAULT_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600;
-
 export const SignedLinkSettings = v.strictObject({
   /** How long links signed before a rotation of the signing secret keep working (0 = they stop at once). */
   rotationOverlapSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90 * 24 * 3600))),
