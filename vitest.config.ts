@@ -13,7 +13,7 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["{worker,sandbox,durable,engine,net}/**/*.test.ts", "test/workers/**/*.test.ts"],
+          include: ["{worker,sandbox,durable,engine,net,security}/**/*.test.ts", "test/workers/**/*.test.ts"],
           // A real HTTP server on 127.0.0.1 for the outbound-request tests (its address arrives through `inject`).
           globalSetup: ["./test/global-setup/request-mock-server.ts"],
           testTimeout: 30_000,

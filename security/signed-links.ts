@@ -57,6 +57,8 @@ export function verifyLink(secrets: readonly string[], token: string): SignedLin
   const [payload, signature, extra] = token.split(".");
   if (payload === undefined || signature === undefined || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
   const given = Buffer.from(signature, "base64url");
+  // Only the canonical spelling: the last character's spare bits would otherwise let a changed URL still verify.
+  if (base64url(given) !== signature) return undefined;
   const valid = secrets.some((secret) => {
     const expected = signatureOf(secret, payload);
     return given.length === expected.length && timingSafeEqual(given, expected);
