@@ -139,7 +139,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       const call = currentCall();
       const hostCall = call?.hostCalls[string(name)];
       if (hostCall === undefined) throw new Error(`no host call named ${string(name)}`);
-      const args = call!.parseGuestJson(string(argsJson)).value;
+      const args = call!.parseGuestJson(string(argsJson));
       return later(async () => {
         const result = JSON.stringify(await hostCall(args));
         return (ctx) => (result === undefined ? undefined : ctx.newString(result));

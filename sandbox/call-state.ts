@@ -23,7 +23,7 @@ export class CallState {
   ) {}
 
   /** JSON from the guest (a result, streamed items, host call arguments), with markers swapped for the arguments they name. */
-  parseGuestJson(json: string): { value: unknown; jsonChars: number } {
+  parseGuestJson(json: string): unknown {
     return revive(json, this.markerKey, this.args);
   }
 

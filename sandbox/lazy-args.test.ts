@@ -151,15 +151,23 @@ describe("arguments as lazy read-only views", () => {
     });
   });
 
-  it("counts data passed through by reference against the result limit", async () => {
-    const big = { blob: "x".repeat(300_000) };
+  it("counts against the result limit what the script wrote, not what it passed through", async () => {
+    const items = Array.from({ length: 3000 }, (_, id) => ({ id, title: `item ${id} `.padEnd(90, "x") }));
+    const big = { blob: "x".repeat(300_000), items, nested: { list: [{ a: 1 }, { b: "y".repeat(1000) }] } };
     const limits = { ...DEFAULT_LIMITS, resultBytes: 200_000 };
     expect(await run(`export default (x) => x.blob.length`, [big], { limits })).toMatchObject({ ok: true, result: 300_000 });
-    expect(await run(`export default (x) => ({ echo: x })`, [big], { limits })).toMatchObject({ ok: false, error: { code: "result_too_large" } });
+    expect(await run(`export default (x) => ({ echo: x })`, [big], { limits })).toMatchObject({ ok: true, result: { echo: big } });
+    // Spreading copies the members: containers stay views (passed through), a string member is copied.
+    expect(await run(`export default (x) => ({ items: x.items, nested: { ...x.nested, touched: true } })`, [big], { limits })).toMatchObject({
+      ok: true,
+      result: { items, nested: { ...big.nested, touched: true } },
+    });
+    // A string read out of the arguments is the script's own value once it is in a result it built.
+    expect(await run(`export default (x) => ({ copy: x.blob + "!" })`, [big], { limits })).toMatchObject({ ok: false, error: { code: "result_too_large" } });
     // Multi-byte characters count in UTF-8 bytes.
     const wide = { text: "世".repeat(100_000) };
-    expect(await run(`export default (x) => x`, [wide], { limits })).toMatchObject({ ok: false, error: { code: "result_too_large" } });
-    expect(await run(`export default (x) => x`, [wide], { limits: { ...limits, resultBytes: 300_100 } })).toMatchObject({ ok: true, result: wide });
+    expect(await run(`export default (x) => ({ text: x.text })`, [wide], { limits })).toMatchObject({ ok: false, error: { code: "result_too_large" } });
+    expect(await run(`export default (x) => ({ text: x.text })`, [wide], { limits: { ...limits, resultBytes: 300_100 } })).toMatchObject({ ok: true, result: wide });
   });
 
   it("refuses arguments nested past the depth limit without touching the runtime", async () => {

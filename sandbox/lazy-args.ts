@@ -22,11 +22,6 @@ export interface ArgsLayout {
   readonly root: LevelRef;
   /** Each level's host value, by the level's start offset. */
   readonly levels: ReadonlyMap<number, unknown>;
-  /**
-   * The length of the text of each level and all its descendants, by start offset: an upper bound on the length
-   * of the level's JSON (the text differs from JSON only by the references it adds).
-   */
-  readonly levelChars: ReadonlyMap<number, number>;
 }
 
 /** How a level is written; the guest reads the kind from its reference. */
@@ -57,20 +52,18 @@ export class ArgsTooDeep extends RangeError {
 interface Layout {
   text: string;
   readonly levels: Map<number, unknown>;
-  readonly levelChars: Map<number, number>;
 }
 
 /** Lays `args` out as levels (see above). */
 export function layOutArgs(args: readonly unknown[]): ArgsLayout {
-  const layout: Layout = { text: "", levels: new Map(), levelChars: new Map() };
+  const layout: Layout = { text: "", levels: new Map() };
   const root = addLevel(args, layout, 0);
-  return { text: layout.text, root, levels: layout.levels, levelChars: layout.levelChars };
+  return { text: layout.text, root, levels: layout.levels };
 }
 
 /** Appends `value`'s level after those of its members. */
 function addLevel(value: object, layout: Layout, depth: number): LevelRef {
   if (depth > MAX_ARGS_DEPTH) throw new ArgsTooDeep();
-  const writtenBefore = layout.text.length;
   const array = Array.isArray(value);
   let body: string;
   let kind: LevelKind;
@@ -101,7 +94,6 @@ function addLevel(value: object, layout: Layout, depth: number): LevelRef {
   const start = layout.text.length;
   layout.text += body;
   layout.levels.set(start, value);
-  layout.levelChars.set(start, layout.text.length - writtenBefore);
   return { start, end: layout.text.length, kind };
 }
 
@@ -182,26 +174,21 @@ function member(value: unknown, key: string | number, layout: Layout, depth: num
 
 /**
  * Parses JSON the guest produced, swapping each marker `{"<markerKey>": start}` for the host value of that level.
- * Returns the value and an upper bound on the length of its full JSON (a marker counts as its level's text).
+ * What a script only passed through thus never counts against its result limit: that bounds the JSON it wrote.
  */
-export function revive(json: string, markerKey: string, layout: ArgsLayout): { value: unknown; jsonChars: number } {
+export function revive(json: string, markerKey: string, layout: ArgsLayout): unknown {
   const value: unknown = JSON.parse(json);
-  if (!json.includes(JSON.stringify(markerKey).slice(1, -1))) return { value, jsonChars: json.length };
+  if (!json.includes(JSON.stringify(markerKey).slice(1, -1))) return value;
   // A walk of the parsed value, not a JSON.parse reviver: V8 calls a reviver for every member, several times slower.
-  const state = { jsonChars: json.length };
   const swap = (member: unknown): unknown => {
     if (member === null || typeof member !== "object") return member;
     if (Object.hasOwn(member, markerKey)) {
       const start = (member as Record<string, unknown>)[markerKey];
-      if (typeof start === "number" && layout.levels.has(start)) {
-        const level = layout.levels.get(start);
-        state.jsonChars += layout.levelChars.get(start)! - JSON.stringify(member).length;
-        return level;
-      }
+      if (typeof start === "number" && layout.levels.has(start)) return layout.levels.get(start);
     }
     const container = member as Record<string, unknown>;
     for (const key of Object.keys(container)) container[key] = swap(container[key]);
     return member;
   };
-  return { value: swap(value), jsonChars: state.jsonChars };
+  return swap(value);
 }

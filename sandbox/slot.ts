@@ -173,12 +173,12 @@ export class Slot {
       // polled or grew the heap is measured once more before its result counts.
       if ((this.interrupts > 0 || this.heapGrowth() > 0) && this.heapUsed() > this.memoryLimit) this.breach = "memory";
       if (this.breach) throw { thrown: { name: "InternalError", message: "interrupted" } } satisfies GuestFailure;
-      const result = json === undefined ? { value: null, jsonChars: 0 } : call.parseGuestJson(json);
-      const resultBytes = jsonBytes(result.jsonChars, request.limits.resultBytes, () => JSON.stringify(result.value));
+      // The limit bounds the JSON the script wrote; arguments it passed through come back as markers (lazy-args.ts).
+      const resultBytes = json === undefined ? 0 : jsonBytes(json, request.limits.resultBytes);
       if (resultBytes > request.limits.resultBytes) {
         return this.failure(call, request, { code: "result_too_large", message: `the result is ${resultBytes} bytes of JSON; the limit is ${request.limits.resultBytes}` });
       }
-      return { ok: true, result: result.value, logs: call.finalLogs(), usage: this.usage(request) };
+      return { ok: true, result: json === undefined ? null : call.parseGuestJson(json), logs: call.finalLogs(), usage: this.usage(request) };
     } catch (error) {
       return this.failure(call, request, this.classify(error, request));
     } finally {
@@ -333,10 +333,7 @@ export class Slot {
   }
 }
 
-/**
- * The UTF-8 size of a JSON text of at most `chars` UTF-16 units, encoding it only when that decides against
- * `limit`: the size is at most three bytes per unit.
- */
-function jsonBytes(chars: number, limit: number, text: () => string): number {
-  return chars * 3 <= limit ? chars : new TextEncoder().encode(text()).byteLength;
+/** The UTF-8 size of `json`, encoding it only when that decides against `limit` (at most three bytes per unit). */
+function jsonBytes(json: string, limit: number): number {
+  return json.length * 3 <= limit ? json.length : new TextEncoder().encode(json).byteLength;
 }

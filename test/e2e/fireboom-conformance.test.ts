@@ -367,6 +367,20 @@ describe("payloads of several MiB", () => {
     const reply = await ok("/operation/Todo/GetOne/mutatingPostResolve", body);
     expect(reply).toEqual({ op: "Todo/GetOne", hook: "mutatingPostResolve", response: { data: { Todo_findFirstTodo: { id: 1, title: "HELLO" }, items } } });
   });
+
+  it("a hook that changes one field of a 2 MiB response passes the rest through under the default 1 MiB result limit", async () => {
+    // The result limit bounds the JSON a script writes; the orders it only spreads through do not count.
+    const paid = await hookProject(server, "conformance-pass-through", {
+      "operation/Orders/List/mutatingPostResolve": `export default (ctx) => ({ ...ctx.response, data: { ...ctx.response.data, status: "PAID" } });`,
+    });
+    const orders = todos(2 * 1024 * 1024);
+    const body = { ...spec.V6_BODY, response: { data: { orders, status: "OPEN" } } };
+    expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(2 * 1024 * 1024);
+    const caller = goCaller(paid.fireboomBaseUrl);
+    const reply = await caller.post("/operation/Orders/List/mutatingPostResolve", body).finally(() => caller.close());
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toEqual({ op: "Orders/List", hook: "mutatingPostResolve", response: { data: { orders, status: "PAID" } } });
+  });
 });
 
 it("concurrent calls over the keep-alive pool each get their own answer", async () => {
