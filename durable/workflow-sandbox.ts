@@ -132,8 +132,9 @@ const linesOf = (outcome: InvokeOutcome): string[] => outcome.logs.map((entry) =
 
 /**
  * NocobaseServices' `formula` and `javascript` on `sandbox` (which must have WORKFLOW_SANDBOX_DECORATORS), in
- * `project`'s runtimes and within its `limits`. A script's `timeout` (ms) becomes its deterministic CPU budget,
- * capped by the project's `cpuMs`; going past it reports "Script execution timed out after <N>ms" with that budget.
+ * `project`'s runtimes and within its `limits`. A script's `timeout` (ms) bounds both its wall-clock time (a
+ * script that sleeps on a timer or waits on fetch) and its deterministic CPU budget, each capped by the project's
+ * limit; going past either reports "Script execution timed out after <N>ms" with the timeout.
  */
 export function workflowSandboxServices(sandbox: Sandbox, project: string, limits: Limits): Pick<NocobaseServices, "formula" | "javascript"> {
   return {
@@ -144,12 +145,14 @@ export function workflowSandboxServices(sandbox: Sandbox, project: string, limit
     },
 
     async javascript(content, args, timeoutMs): Promise<SandboxedOutcome> {
-      const cpuMs = timeoutMs === undefined ? limits.cpuMs : Math.min(limits.cpuMs, timeoutMs);
-      const outcome = await sandbox.invoke({ project, script: JAVASCRIPT_SCRIPT, args: [content, args, Object.keys(args)], limits: { ...limits, cpuMs } });
+      const bounded = timeoutMs === undefined ? limits : { ...limits, cpuMs: Math.min(limits.cpuMs, timeoutMs), wallMs: Math.min(limits.wallMs, timeoutMs) };
+      const outcome = await sandbox.invoke({ project, script: JAVASCRIPT_SCRIPT, args: [content, args, Object.keys(args)], limits: bounded });
       const logs = linesOf(outcome);
       if (!outcome.ok) {
-        const timedOut = outcome.error.code === "cpu_budget_exceeded";
-        return { ok: false, message: timedOut ? `Script execution timed out after ${cpuMs}ms` : outcome.error.message, timedOut, logs };
+        const code = outcome.error.code;
+        const timedOut = code === "cpu_budget_exceeded" || code === "wall_clock_exceeded";
+        const after = code === "cpu_budget_exceeded" ? bounded.cpuMs : bounded.wallMs;
+        return { ok: false, message: timedOut ? `Script execution timed out after ${after}ms` : outcome.error.message, timedOut, logs };
       }
       const run = outcome.result as ScriptRun;
       if ("syntaxError" in run) return { ok: false, message: v8SyntaxMessage(run.syntaxError, run.near), timedOut: false, logs };

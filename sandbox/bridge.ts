@@ -1,5 +1,6 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import type { CallState } from "./call-state";
+import { DIGEST_BYTE_NS, HOST_BYTE_NS, HOST_CALL_NS, URL_NS } from "./cost-model";
 import type { HostPromises } from "./host-promises";
 
 /**
@@ -8,6 +9,9 @@ import type { HostPromises } from "./host-promises";
  *
  * Sync operations return a handle; async ones return a guest promise that is settled when the host work ends,
  * and is tracked on the call so the run loop knows what it is waiting for.
+ *
+ * Every operation is charged to the call's CPU budget before it runs (cost-model.ts): a crossing, plus what it
+ * reads and writes. A charge the budget cannot cover throws, and the operation does not run.
  */
 export function createBridge(context: QuickJSContext, currentCall: () => CallState | undefined, promises: HostPromises): QuickJSHandle {
   const string = (handle: QuickJSHandle | undefined) => (handle === undefined ? "" : context.getString(handle));
@@ -59,16 +63,36 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
     return deferred.handle.dup();
   };
 
+  /** Charges `units` bytes or characters of host work at `rate` ns each, on top of the crossing. */
+  const charge = (units: number, rate = HOST_BYTE_NS) => currentCall()?.budget.charge(units * rate);
+  /** An argument read out of the guest and charged by its size, before the operation works on it. */
+  const chargedString = (handle: QuickJSHandle | undefined) => {
+    const text = string(handle);
+    charge(text.length);
+    return text;
+  };
+  const chargedBytes = (handle: QuickJSHandle | undefined, rate = HOST_BYTE_NS) => {
+    const data = bytes(handle);
+    charge(data.byteLength, rate);
+    return data;
+  };
+
   const operations: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
     log: (level, message) => {
-      currentCall()?.log(string(level) as "log", string(message));
+      currentCall()?.log(string(level) as "log", chargedString(message));
       return undefined;
     },
-    "utf8.encode": (text) => context.newArrayBuffer(new TextEncoder().encode(string(text)).buffer),
-    "utf8.decode": (data, fatal) => context.newString(new TextDecoder("utf-8", { fatal: context.dump(fatal!) === true, ignoreBOM: false }).decode(bytes(data))),
-    atob: (data) => context.newString(atob(string(data))),
-    btoa: (data) => context.newString(btoa(string(data))),
+    /** Charges summed by the guest's meters (prelude-meters.ts), in ns. */
+    charge: (ns) => {
+      currentCall()?.budget.charge(context.getNumber(ns!));
+      return undefined;
+    },
+    "utf8.encode": (text) => context.newArrayBuffer(new TextEncoder().encode(chargedString(text)).buffer),
+    "utf8.decode": (data, fatal) => context.newString(new TextDecoder("utf-8", { fatal: context.dump(fatal!) === true, ignoreBOM: false }).decode(chargedBytes(data))),
+    atob: (data) => context.newString(atob(chargedString(data))),
+    btoa: (data) => context.newString(btoa(chargedString(data))),
     "url.parse": (url, base) => {
+      charge(1, URL_NS);
       try {
         return urlParts(new URL(string(url), optionalString(base)));
       } catch {
@@ -76,6 +100,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       }
     },
     "url.set": (href, part, value) => {
+      charge(1, URL_NS);
       const url = new URL(string(href));
       const key = string(part);
       if (!["href", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"].includes(key)) {
@@ -89,10 +114,13 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       }
     },
     "crypto.randomUUID": () => context.newString(crypto.randomUUID()),
-    "crypto.random": (length) => context.newArrayBuffer(crypto.getRandomValues(new Uint8Array(context.getNumber(length!))).buffer),
+    "crypto.random": (length) => {
+      charge(context.getNumber(length!));
+      return context.newArrayBuffer(crypto.getRandomValues(new Uint8Array(context.getNumber(length!))).buffer);
+    },
     "crypto.digest": (algorithm, data) => {
       const name = string(algorithm);
-      const input = bytes(data);
+      const input = chargedBytes(data, HOST_BYTE_NS + DIGEST_BYTE_NS);
       return later(async () => {
         const digest = await crypto.subtle.digest(name, input);
         return (ctx) => ctx.newArrayBuffer(digest);
@@ -101,7 +129,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
     fetch: (requestJson, body) => {
       const request = JSON.parse(string(requestJson)) as { url: string; method: string; headers: [string, string][] };
       const payload =
-        body === undefined || context.typeof(body) === "undefined" ? undefined : context.typeof(body) === "string" ? string(body) : bytes(body);
+        body === undefined || context.typeof(body) === "undefined" ? undefined : context.typeof(body) === "string" ? chargedString(body) : chargedBytes(body);
       const call = currentCall();
       return later(async () => {
         const url = new URL(request.url);
@@ -115,6 +143,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
         if (data.byteLength > call.limits.memoryBytes) {
           throw new RangeError(`the response of ${url.host} is ${data.byteLength} bytes, more than the script's memory limit`);
         }
+        call.budget.record(data.byteLength * HOST_BYTE_NS);
         const meta = JSON.stringify({
           status: response.status,
           statusText: response.statusText,
@@ -139,17 +168,33 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       const call = currentCall();
       const hostCall = call?.hostCalls[string(name)];
       if (hostCall === undefined) throw new Error(`no host call named ${string(name)}`);
-      const args = call!.parseGuestJson(string(argsJson));
+      const args = call!.parseGuestJson(chargedString(argsJson));
       return later(async () => {
         const result = JSON.stringify(await hostCall(args));
+        if (result !== undefined) call!.budget.record(result.length * HOST_BYTE_NS);
         return (ctx) => (result === undefined ? undefined : ctx.newString(result));
       });
+    },
+    /** A guest timer's wait: a promise settled after `ms`, or at once when "timer.cancel" names its id. */
+    "timer.start": (id, ms) => {
+      const call = currentCall();
+      if (call === undefined) throw new Error("no call is running");
+      const wait = call.startTimer(context.getNumber(id!), Math.max(0, context.getNumber(ms!)));
+      return later(async () => {
+        await wait;
+        return () => undefined;
+      });
+    },
+    "timer.cancel": (id) => {
+      currentCall()?.cancelTimer(context.getNumber(id!));
+      return undefined;
     },
   };
 
   return context.newFunction("host", (operation, ...args) => {
     const run = operations[context.getString(operation)];
     if (run === undefined) throw new TypeError(`unknown host operation ${context.getString(operation)}`);
+    currentCall()?.budget.charge(HOST_CALL_NS);
     return run(...args);
   });
 }

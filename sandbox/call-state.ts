@@ -1,14 +1,18 @@
+import { CpuBudget } from "./cpu-budget";
 import { revive, type ArgsLayout } from "./lazy-args";
 import type { Limits } from "./limits";
 import type { HostCall, LogEntry } from "./types";
 
-/** What one call owns while it runs in a slot: its logs, its host I/O in flight, its permissions. */
+/** What one call owns while it runs in a slot: its budget, its logs, its host I/O and timers in flight, its permissions. */
 export class CallState {
   readonly logs: LogEntry[] = [];
   private logBytes = 0;
   private droppedLogs = 0;
-  /** Host operations (fetch, digest, host calls) whose result the guest still awaits. */
+  readonly budget: CpuBudget;
+  /** Host operations (fetch, digest, host calls, timers) whose result the guest still awaits. */
   readonly pending = new Set<Promise<void>>();
+  /** Cancels the host timer of each guest timer still running, by its id. */
+  private readonly timers = new Map<number, () => void>();
   allowedHosts: readonly string[] = [];
   finished = false;
 
@@ -20,7 +24,9 @@ export class CallState {
     readonly args: ArgsLayout,
     /** The key of this call's result markers. */
     readonly markerKey: string,
-  ) {}
+  ) {
+    this.budget = new CpuBudget(limits.cpuMs);
+  }
 
   /** JSON from the guest (a result, streamed items, host call arguments), with markers swapped for the arguments they name. */
   parseGuestJson(json: string): unknown {
@@ -43,6 +49,28 @@ export class CallState {
       ...this.logs,
       { level: "warn", message: `${this.droppedLogs} log entries dropped: the call's log limit is ${this.limits.logBytes} bytes` },
     ];
+  }
+
+  /** Waits `ms` on the host for the guest timer `id`; the wait ends early when it is cancelled or the call ends. */
+  startTimer(id: number, ms: number): Promise<void> {
+    const wait = new Promise<void>((resolve) => {
+      const handle = setTimeout(resolve, ms);
+      this.timers.set(id, () => {
+        clearTimeout(handle);
+        resolve();
+      });
+    });
+    return wait.finally(() => this.timers.delete(id));
+  }
+
+  cancelTimer(id: number): void {
+    this.timers.get(id)?.();
+  }
+
+  /** Ends the call: results of host work still in flight are dropped, and its timers are cancelled. */
+  finish(): void {
+    this.finished = true;
+    for (const cancel of this.timers.values()) cancel();
   }
 
   track(work: Promise<void>): void {

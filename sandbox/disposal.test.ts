@@ -63,7 +63,8 @@ const slowAnswer = () => fetch(`${origin}/api/timeout`).then((response) => respo
 
 const CASES: Case[] = [
   { name: "cpu", code: "cpu_budget_exceeded", breach: "for (;;) {}" },
-  { name: "memory-join", code: "memory_limit_exceeded", breach: 'return new Array(1e8).join("x").length;' },
+  // The memory cases get a CPU budget that the cost of their native calls does not reach first.
+  { name: "memory-join", code: "memory_limit_exceeded", breach: 'return new Array(1e8).join("x").length;', extra: { limits: { ...DEFAULT_LIMITS, cpuMs: 30_000 } } },
   { name: "memory-unbounded", code: "memory_limit_exceeded", breach: "const keep = []; for (;;) keep.push({ n: keep.length, s: 'y' + keep.length });" },
   { name: "stack", code: "stack_overflow", preamble: "const deep = (n) => deep(n + 1) + 1;", breach: "return deep(0);" },
   { name: "job-loop", code: "cpu_budget_exceeded", breach: "for (;;) await null;" },
@@ -88,7 +89,7 @@ const CASES: Case[] = [
     name: "fetch-pending-memory",
     code: "memory_limit_exceeded",
     breach: `const pending = fetch("${origin}/api/timeout"); const keep = []; for (;;) keep.push("z".repeat(1e5) + keep.length);`,
-    extra: { implicitHosts: ["127.0.0.1"] },
+    extra: { implicitHosts: ["127.0.0.1"], limits: { ...DEFAULT_LIMITS, cpuMs: 30_000 } },
     settleHostWork: slowAnswer,
   },
   {

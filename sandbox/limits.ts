@@ -1,7 +1,12 @@
 /** Per-call resource limits. Projects may override each of them within the bounds below. */
 export interface Limits {
-  /** Guest CPU time, counted in interrupt-handler calls (see INTERRUPTS_PER_CPU_MS), never by a clock. */
+  /**
+   * Guest CPU time, never measured by a clock: bytecode counted in interrupt-handler calls (INTERRUPTS_PER_CPU_MS),
+   * plus host calls, native built-ins and promise jobs charged by the cost model (cost-model.ts).
+   */
   readonly cpuMs: number;
+  /** Wall-clock time of one call, for calls that wait: on fetch, on host calls, on timers. */
+  readonly wallMs: number;
   readonly memoryBytes: number;
   readonly stackBytes: number;
   /** The JSON of a call's result. */
@@ -12,6 +17,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   cpuMs: 50,
+  wallMs: 10_000,
   memoryBytes: 32 * 1024 * 1024,
   stackBytes: 256 * 1024,
   resultBytes: 1024 * 1024,
@@ -21,6 +27,7 @@ export const DEFAULT_LIMITS: Limits = {
 /** The largest value a project may set for each limit. */
 export const MAX_LIMITS: Limits = {
   cpuMs: 30_000,
+  wallMs: 300_000,
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 1024 * 1024,
   resultBytes: 8 * 1024 * 1024,

@@ -1,7 +1,10 @@
+import { METERS_SOURCE } from "./prelude-meters";
+import { TIMERS_SOURCE } from "./prelude-timers";
+
 /**
  * Guest-side JavaScript evaluated once in every new QuickJS context, before any user script.
  *
- * It builds the web-platform surface that api.md promises (console, URL, TextEncoder, fetch, ...) on top of
+ * It builds the web-platform surface that api.md promises (console, URL, TextEncoder, fetch, timers, ...) on top of
  * one host bridge function, then locks the realm down: every built-in object reachable from the global
  * object is frozen, so a script can never change what another call sees. The bridge itself is captured in
  * a closure and removed from the global object.
@@ -15,7 +18,8 @@ export const PRELUDE_SOURCE = /* js */ `
   const g = globalThis;
   const defineGlobal = (name, value) =>
     Object.defineProperty(g, name, { value, writable: false, enumerable: false, configurable: false });
-
+${METERS_SOURCE}
+${TIMERS_SOURCE}
   // ---- formatting for console -------------------------------------------------------------------------
   function inspect(value, seen) {
     if (typeof value === "string") return JSON.stringify(value);
@@ -361,7 +365,9 @@ export const PRELUDE_SOURCE = /* js */ `
       const outer = serializingCall;
       serializingCall = undefined;
       try {
-        return nativeStringify(value, replacer, space);
+        const json = nativeStringify(value, replacer, space);
+        if (typeof json === "string") charge(json.length * RATES.jsonStringify);
+        return json;
       } finally {
         serializingCall = outer;
       }
@@ -379,6 +385,7 @@ export const PRELUDE_SOURCE = /* js */ `
     if (json !== undefined && json.length > maxResultChars) {
       throw new ResultTooLarge(what + " is " + json.length + " characters of JSON; the limit is " + maxResultChars);
     }
+    if (json !== undefined) charge(json.length * RATES.jsonStringify);
     return json;
   }
 
@@ -404,6 +411,8 @@ export const PRELUDE_SOURCE = /* js */ `
   function run(namespace, name, text, start, end, kind, marker, decorate, maxResultChars) {
     const [fn, self] = exportOf(namespace, name);
     const call = {};
+    resetCharges();
+    resetTimers();
     markerKey = marker;
     // The arguments array itself is read at once, so it needs no view: its level is parsed straight away.
     const args = viewTraps.fill.call({ text, start, end, kind, call }, []);

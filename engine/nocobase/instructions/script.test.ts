@@ -73,6 +73,13 @@ describe("S23 script node (sync workflow: inline)", () => {
     expect((await run({ content: "while (true) {}", timeout: 100 })).jobs()[0]).toMatchObject({ status: J.ERROR, result: "Script execution timed out after 100ms" });
   });
 
+  it("timers: a script may sleep within its timeout; a sleep past it times out", async () => {
+    const sleeps = "await new Promise((resolve) => setTimeout(resolve, 20)); return 'awake';";
+    expect((await run({ content: sleeps, timeout: 2000 })).jobs()[0]).toMatchObject({ status: J.RESOLVED, result: "awake" });
+    const oversleeps = "await new Promise((resolve) => setTimeout(resolve, 60000)); return 'awake';";
+    expect((await run({ content: oversleeps, timeout: 50 })).jobs()[0]).toMatchObject({ status: J.ERROR, result: "Script execution timed out after 50ms" });
+  });
+
   it("continue: a failure resolves, keeping the message as the result", async () => {
     const h = await run({ content: "throw new Error('boom')", continue: true });
     expect(h.execution().status).toBe(E.RESOLVED);

@@ -1,0 +1,114 @@
+import { GUEST_FLUSH_US, NATIVE_RATES } from "./cost-model";
+
+/**
+ * Guest-side JavaScript, part of the prelude (prelude.ts): the meters that charge native built-ins to the call's
+ * CPU budget. A native call runs no bytecode, so the interrupt handler never sees it; each metered built-in
+ * computes its worst-case cost from the size of its input (rates in cost-model.ts) and charges it before the
+ * original runs. Charges are summed here and handed to the host (`host("charge", ns)`) once they reach
+ * GUEST_FLUSH_US, so a large call is refused before it starts and a cheap one costs no bridge crossing.
+ *
+ * Defines `charge(ns)`, `resetCharges()` and `RATES` for the rest of the prelude. Like the prelude, it avoids
+ * template literals so it can live inside one.
+ */
+export const METERS_SOURCE = /* js */ `
+  // ---- meters: native built-ins charged to the CPU budget (../cost-model.ts) -------------------------------
+  const RATES = ${JSON.stringify(NATIVE_RATES)};
+  const FLUSH_NS = ${GUEST_FLUSH_US * 1000};
+  let owed = 0;
+  const charge = (ns) => {
+    owed += ns;
+    if (owed >= FLUSH_NS) {
+      const due = owed;
+      owed = 0;
+      host("charge", due);
+    }
+  };
+  // Charges left under FLUSH_NS by the previous call are not carried into the next one.
+  const resetCharges = () => { owed = 0; };
+
+  const apply = Reflect.apply;
+  const toStr = String;
+  const lengthOf = (value) => {
+    const n = value === null || value === undefined ? 0 : Number(value.length);
+    return n > 0 ? Math.min(n, 2 ** 53 - 1) : 0;
+  };
+  // The receiver of a String.prototype method as the string the method will read (ToString once, here, so that a
+  // String object or a toString() answering a huge string is charged too); null and undefined are left to the
+  // original, which throws.
+  const receiverString = (self) => (typeof self === "string" || self === null || self === undefined ? self : toStr(self));
+
+  function replaceMethod(holder, name, make) {
+    const original = holder[name];
+    if (typeof original !== "function") return;
+    const metered = make(original);
+    Object.defineProperty(metered, "name", { value: original.name });
+    Object.defineProperty(metered, "length", { value: original.length });
+    Object.defineProperty(holder, name, { value: metered, writable: true, enumerable: false, configurable: true });
+  }
+  // A string method charged by the length of its receiver; \`when\` skips the charge where another meter pays
+  // (a RegExp pattern is charged by the RegExp method the original calls).
+  function meterString(name, rate, when) {
+    replaceMethod(String.prototype, name, (original) => ({
+      [name](...args) {
+        const self = receiverString(this);
+        if (typeof self === "string" && (when === undefined || when(args))) charge(self.length * rate);
+        return apply(original, self, args);
+      },
+    })[name]);
+  }
+  // A method charged before it runs by cost(receiver, args), and, when given, after it ran by extra(result, receiver).
+  function meter(holder, name, cost, extra) {
+    replaceMethod(holder, name, (original) => ({
+      [name](...args) {
+        charge(cost(this, args));
+        const result = apply(original, this, args);
+        if (extra !== undefined) charge(extra(result, this));
+        return result;
+      },
+    })[name]);
+  }
+
+  const plainPattern = (args) => args[0] === null || (typeof args[0] !== "object" && typeof args[0] !== "function");
+  for (const name of ["indexOf", "lastIndexOf", "includes"]) meterString(name, RATES.stringSearch);
+  for (const name of ["replace", "replaceAll"]) meterString(name, RATES.stringReplace, plainPattern);
+  meterString("split", RATES.stringSplit, (args) => plainPattern(args) && args[0] !== "" && args[0] !== undefined);
+  meterString("split", RATES.stringSplitChars, (args) => args[0] === "");
+  for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"]) meterString(name, RATES.stringCase);
+  meterString("normalize", RATES.stringNormalize);
+  meter(String.prototype, "repeat", (self, [count]) => lengthOf(receiverString(self)) * (Number(count) > 0 ? Number(count) : 0) * RATES.stringBuild);
+  for (const name of ["padStart", "padEnd"]) meter(String.prototype, name, (self, [target]) => (Number(target) > 0 ? Number(target) : 0) * RATES.stringBuild);
+
+  // RegExp paths: String.prototype.replace/split/match with a RegExp pattern land here.
+  const regexpCost = (rate) => (self, [input]) => lengthOf(receiverString(input)) * rate;
+  meter(RegExp.prototype, Symbol.replace, regexpCost(RATES.stringReplace));
+  meter(RegExp.prototype, Symbol.match, regexpCost(RATES.stringReplace));
+  meter(RegExp.prototype, Symbol.split, regexpCost(RATES.stringSplitChars));
+
+  const perElement = (rate) => (self) => lengthOf(self) * rate;
+  const sortCost = (self) => {
+    const n = lengthOf(self);
+    return n > 1 ? n * Math.log2(n) * RATES.arraySort : 0;
+  };
+  const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+  for (const proto of [Array.prototype, typedArrayPrototype]) {
+    for (const name of ["join", "toString", "toLocaleString"]) meter(proto, name, perElement(RATES.arrayJoin));
+    for (const name of ["indexOf", "lastIndexOf", "includes"]) meter(proto, name, perElement(RATES.arraySearch));
+    for (const name of ["sort", "toSorted"]) meter(proto, name, sortCost);
+    for (const name of ["reverse", "toReversed", "slice", "copyWithin", "with"]) meter(proto, name, perElement(RATES.arrayCopy));
+    for (const name of ["map", "forEach", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]) {
+      meter(proto, name, perElement(RATES.arrayIterate));
+    }
+  }
+  meter(Array.prototype, "fill", perElement(RATES.arrayFill));
+  for (const name of ["splice", "toSpliced"]) meter(Array.prototype, name, perElement(RATES.arrayCopy));
+  meter(Array.prototype, "concat", (self, args) => (lengthOf(self) + args.reduce((n, a) => n + (Array.isArray(a) ? lengthOf(a) : 1), 0)) * RATES.arrayCopy);
+  // flat's nested arrays are only known by what comes out; the receiver is charged before, the rest after.
+  for (const name of ["flat", "flatMap"]) {
+    meter(Array.prototype, name, perElement(RATES.arrayCopy), (result, self) => Math.max(0, lengthOf(result) - lengthOf(self)) * RATES.arrayCopy);
+  }
+  meter(Array, "from", (self, [items]) => {
+    const n = items === null || items === undefined ? 0 : typeof items === "string" ? items.length : typeof items.size === "number" ? items.size : lengthOf(items);
+    return n * RATES.arrayCopy;
+  });
+  meter(JSON, "parse", (self, [text]) => lengthOf(receiverString(text)) * RATES.jsonParse);
+`;
