@@ -20,6 +20,8 @@ export class CallState {
     readonly args: ArgsLayout,
     /** The key of this call's result markers. */
     readonly markerKey: string,
+    /** No fetch at all (InvokeRequest.offline). */
+    readonly offline = false,
   ) {}
 
   /** JSON from the guest (a result, streamed items, host call arguments), with markers swapped for the arguments they name. */
@@ -52,6 +54,7 @@ export class CallState {
 
   /** Deno-style host permissions: `host` matches that hostname on any port, `host:port` only that port. */
   mayFetch(url: URL): boolean {
+    if (this.offline) return false;
     const allowed = (entry: string) => {
       const wanted = entry.toLowerCase();
       if (wanted.startsWith("*.")) return url.hostname.endsWith(wanted.slice(1));
