@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // hookflow CLI: upload a Fireboom-style hook folder to hookflow, write the stub files Fireboom needs, start and
-// follow bamboo pipeline runs (bin/pipeline.js), and save, run and follow NocoBase workflows (bin/workflow.js).
+// follow bamboo pipeline runs (bin/pipeline.js), save, run and follow NocoBase workflows (bin/workflow.js), and list
+// and replay recorded hook calls (bin/invocations.js).
 // Node 20+. The only dependency is log-update, loaded only to redraw `pipeline start --watch` on a terminal.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { CliError, CONNECTION_OPTIONS, connectionOf, UsageError } from "./common.js";
+import { invocations, replay } from "./invocations.js";
 import { pipeline } from "./pipeline.js";
 import { execution, workflow } from "./workflow.js";
 
@@ -80,6 +82,23 @@ Usage:
       Print an execution once: its status, then one line per job in id order (STATUS  node-key  result),
       indented by how many branches the node is inside, with the URLs that resume a pending job (a manual
       node's task URL per assignee), then the output. --json prints the API's answer as it is.
+      --url, --project, --token as for push.
+
+  hookflow invocations [--path P] [--outcome ok|error] [--since T] [--until T] [--limit N] [--json]
+      List the project's recorded hook calls (every failed one, and the sampled share of the others), newest
+      first, one per line: id, time, outcome, script path and version, duration, error code.
+      --path     only this script path (e.g. function/createTodo)
+      --outcome  only ok or only error calls
+      --since, --until  ISO 8601 times (e.g. 2026-12-02T10:00:00Z): recorded at or after / before
+      --limit    at most this many (1-200, default 50)
+      --json     print the API's answer as it is
+      --url, --project, --token as for push.
+
+  hookflow replay <id> [--version N] [--live] [--json]
+      Run a recorded call again, against the script's current version (or version N), and print the recorded
+      outcome and the replay's, each with its logs. A replay reaches nothing outside: ctx.internalClient calls
+      reject and fetch is refused, unless --live. Exit code 0 if the replay succeeded, 1 if it failed.
+      --json     print the API's answer as it is
       --url, --project, --token as for push.
 
   hookflow --help
@@ -377,6 +396,10 @@ async function main(argv) {
       return workflow(rest);
     case "execution":
       return execution(rest);
+    case "invocations":
+      return invocations(rest);
+    case "replay":
+      return replay(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ProjectSettings } from "../worker/schemas/project-settings";
 import { newApiKey, newHookKey, sha256Hex } from "../worker/secrets";
+import { DEFAULT_INVOCATIONS_KEPT, InvocationLog, type InvocationFilter, type InvocationSummary, type NewInvocation, type StoredInvocation } from "./invocations";
 import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type ScriptSummary } from "./registry";
 import { RunIndex, type RunSummary } from "./run-index";
 import { WorkflowRegistry, type ExecutionSummary, type WorkflowSummary, type WorkflowVersion } from "./workflow-registry";
@@ -28,6 +29,7 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
   private readonly workflows = new WorkflowRegistry(this.ctx.storage.sql);
   private readonly schedules = new WorkflowSchedules(this.ctx.storage.sql);
   private readonly subscriptions = new SubscriptionStore(this.ctx.storage.sql);
+  private readonly invocations = new InvocationLog(this.ctx.storage.sql);
 
   async create(project: string): Promise<{ apiKey: string; hookKey: string } | undefined> {
     const apiKey = newApiKey(project);
@@ -41,7 +43,11 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
   }
 
   updateSettings(patch: ProjectSettings): ProjectSettings | undefined {
-    return this.registry.project === undefined ? undefined : this.registry.updateSettings(patch);
+    if (this.registry.project === undefined) return undefined;
+    const settings = this.registry.updateSettings(patch);
+    // A lower bound applies at once, not at the next recorded call.
+    if (patch.invocations?.keep !== undefined) this.invocations.trim(patch.invocations.keep);
+    return settings;
   }
 
   verifyApiKey(keyId: string, hash: string): boolean {
@@ -99,6 +105,20 @@ export class ProjectRegistry extends DurableObject<RegistryEnv> {
 
   rollback(path: string, version: number): PutScriptResult | undefined {
     return this.registry.rollback(path, version);
+  }
+
+  /** Records a hook call (see InvocationLog); a project that does not exist records nothing. */
+  recordInvocation(invocation: NewInvocation): void {
+    if (this.registry.project === undefined) return;
+    this.invocations.record(invocation, this.registry.settings().invocations?.keep ?? DEFAULT_INVOCATIONS_KEPT);
+  }
+
+  listInvocations(filter: InvocationFilter): InvocationSummary[] {
+    return this.invocations.list(filter);
+  }
+
+  getInvocation(id: string): StoredInvocation | undefined {
+    return this.invocations.get(id);
   }
 
   /** Lists a pipeline's state; answers the subscriptions too (see subscriptionSnapshot), saving the run a call. */

@@ -94,6 +94,7 @@ export class Registry {
       limits: patch.limits === undefined ? current.limits : { ...current.limits, ...patch.limits },
       workflows: patch.workflows === undefined ? current.workflows : { ...current.workflows, ...patch.workflows },
       signedLinks: patch.signedLinks === undefined ? current.signedLinks : { ...current.signedLinks, ...patch.signedLinks },
+      invocations: patch.invocations === undefined ? current.invocations : { ...current.invocations, ...patch.invocations },
     };
     this.setMeta("settings", JSON.stringify(next));
     this.bump();

@@ -134,9 +134,8 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       return later(async () => {
         const url = new URL(request.url);
         if (call === undefined || !call.mayFetch(url)) {
-          throw Object.assign(new Error(`fetch to ${url.host} is not permitted: add "${url.hostname}" to the script's permissions.net`), {
-            name: "PermissionDenied",
-          });
+          const why = call?.offline ? "this call runs offline (a replay; pass live: true to fetch)" : `add "${url.hostname}" to the script's permissions.net`;
+          throw Object.assign(new Error(`fetch to ${url.host} is not permitted: ${why}`), { name: "PermissionDenied" });
         }
         const response = await fetch(url, { method: request.method, headers: request.headers, body: payload, redirect: "manual" });
         const data = await response.arrayBuffer();

@@ -24,6 +24,8 @@ export class CallState {
     readonly args: ArgsLayout,
     /** The key of this call's result markers. */
     readonly markerKey: string,
+    /** No fetch at all (InvokeRequest.offline). */
+    readonly offline = false,
   ) {
     this.budget = new CpuBudget(limits.cpuMs);
   }
@@ -80,6 +82,7 @@ export class CallState {
 
   /** Deno-style host permissions: `host` matches that hostname on any port, `host:port` only that port. */
   mayFetch(url: URL): boolean {
+    if (this.offline) return false;
     const allowed = (entry: string) => {
       const wanted = entry.toLowerCase();
       if (wanted.startsWith("*.")) return url.hostname.endsWith(wanted.slice(1));

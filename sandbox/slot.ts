@@ -161,7 +161,7 @@ export class Slot {
       if (!(error instanceof ArgsTooDeep)) throw error;
       return { ok: false, error: { code: "stack_overflow", message: error.message }, logs: [], usage: { cpuMs: 0, memoryBytes: 0 } };
     }
-    const call = new CallState(request.limits, request.hostCalls ?? {}, request.implicitHosts ?? [], args, `hookflow:${this.markerPrefix}:${++this.calls}`);
+    const call = new CallState(request.limits, request.hostCalls ?? {}, request.implicitHosts ?? [], args, `hookflow:${this.markerPrefix}:${++this.calls}`, request.offline);
     this.call = call;
     this.interrupts = 0;
     this.breach = undefined;

@@ -34,6 +34,8 @@ export interface InvokeRequest {
   readonly hostCalls?: Readonly<Record<string, HostCall>>;
   /** Hosts reachable by fetch besides the script's own `permissions.net`. */
   readonly implicitHosts?: readonly string[];
+  /** Refuses every fetch, whatever the permissions (a replay of a recorded call must not reach the network). */
+  readonly offline?: boolean;
   /** Whether to compute usage.memoryBytes (costs a walk of the runtime's heap). */
   readonly measureMemory?: boolean;
 }

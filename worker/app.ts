@@ -5,6 +5,7 @@ import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
 import { correlatedEvents } from "./routes/correlated-events";
 import { fireboom } from "./fireboom";
+import { invocations } from "./routes/invocations";
 import { invoke } from "./routes/invoke";
 import { pipelines } from "./routes/pipelines";
 import { projects } from "./routes/projects";
@@ -36,6 +37,7 @@ app.use(
 app.route("/v1/projects", projects);
 app.route("/v1/projects", scripts);
 app.route("/v1/projects", invoke);
+app.route("/v1/projects", invocations);
 app.route("/v1/projects", pipelines);
 app.route("/v1/projects", workflows);
 app.route("/v1/projects", correlatedEvents);

@@ -87,20 +87,22 @@ function libraryEntries(manifest: Manifest): { readonly entries: readonly [strin
   return libraries;
 }
 
-/** The current version of a script with every lib/ script it may import, or undefined if there is none. */
-export async function loadScript(env: Bindings, manifest: Manifest, path: string): Promise<LoadedScript | undefined> {
-  const entry = manifest.scripts[path];
-  if (entry === undefined) return undefined;
+/**
+ * A version of a script (the current one, unless `sha256` names another) with every lib/ script the manifest has
+ * for it to import, or undefined if there is none.
+ */
+export async function loadScript(env: Bindings, manifest: Manifest, path: string, sha256 = manifest.scripts[path]?.sha256): Promise<LoadedScript | undefined> {
+  if (sha256 === undefined) return undefined;
   const libs = libraryEntries(manifest);
-  const missing = [entry.sha256, ...libs.entries.map(([, sha]) => sha)].filter((sha) => !sources.has(sha));
+  const missing = [sha256, ...libs.entries.map(([, sha]) => sha)].filter((sha) => !sources.has(sha));
   if (missing.length > 0) {
     const fetched = await registryOf(env, manifest.project).sources([...new Set(missing)]);
     for (const [sha, source] of Object.entries(fetched)) remember(sha, source);
   }
-  const source = sources.get(entry.sha256);
+  const source = sources.get(sha256);
   if (source === undefined) return undefined;
   return {
-    script: { path, sha256: entry.sha256, source },
+    script: { path, sha256, source },
     libraries: { fingerprint: libs.fingerprint, sources: new Map(libs.entries.map(([libPath, sha]) => [libPath, sources.get(sha) ?? ""])) },
   };
 }

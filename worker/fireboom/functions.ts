@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { background, failed, failureMessage, noScript, present, readPayload, type FireboomEnv } from "./http";
 import { FunctionPayload, OnRequestPayload } from "./payloads";
 import { clientRequestHeaders, fromBase64, functionReply, proxyReply } from "./replies";
-import { operationHookRun, runHook } from "./run-hook";
+import { hookRun, operationHookRun, runHook } from "./run-hook";
 import { jsonFrame, openStream } from "./streaming";
 
 /** Functions and proxies (fireboom-hooks.md §3.6-3.7), below /{project}/{hookKey}. */
@@ -67,7 +67,7 @@ functions.post("/proxy/:name{.+}", async (c) => {
   }
   const { originBody: _originBody, ...rest } = request;
   const ctx = present({ request: present({ ...rest, body }), operationName, operationType, user: __wg?.user });
-  const run = await runHook({ env: c.env, manifest, path, ctx, requestId: c.get("requestId"), user: __wg?.user });
+  const run = await runHook(hookRun(c, path, ctx, { user: __wg?.user }));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   return c.json(proxyReply(request, run.outcome.result));

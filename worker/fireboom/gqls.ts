@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { background, failed, failureMessage, hookError, noScript, present, readPayload, type FireboomContext, type FireboomEnv } from "./http";
 import { CustomizePayload } from "./payloads";
-import { runHook } from "./run-hook";
+import { hookRun, runHook } from "./run-hook";
 import { openStream, SSE_COMPLETE, sseFrame } from "./streaming";
 
 /**
@@ -20,7 +20,7 @@ gqls.post("/gqls/:name{.+}/graphql", async (c) => {
   if (!payload.ok) return payload.response;
   const { query, variables, operationName, __wg } = payload.value;
   const ctx = present({ query, variables: variables ?? {}, operationName, user: __wg?.user, clientRequest: __wg?.clientRequest });
-  const run = await runHook({ env: c.env, manifest: c.get("manifest"), path, ctx, requestId: c.get("requestId"), user: __wg?.user });
+  const run = await runHook(hookRun(c, path, ctx, { user: __wg?.user }));
   if (!run.found) return noScript(c, HOOK, path);
   if (!run.outcome.ok) return failed(c, HOOK, run.outcome);
   return c.json(run.outcome.result);
@@ -40,7 +40,7 @@ gqls.get("/gqls/:name{.+}/graphql", async (c) => {
   }
   const ctx = present({ query, variables, operationName: c.req.query("operationName") || undefined });
   if (!(c.req.header("Accept") ?? "").includes("text/event-stream")) {
-    const run = await runHook({ env: c.env, manifest: c.get("manifest"), path, ctx, requestId: c.get("requestId") });
+    const run = await runHook(hookRun(c, path, ctx));
     if (!run.found) return noScript(c, HOOK, path);
     if (!run.outcome.ok) return failed(c, HOOK, run.outcome);
     return c.json(run.outcome.result);
@@ -51,7 +51,7 @@ gqls.get("/gqls/:name{.+}/graphql", async (c) => {
 /** Each item becomes `data: …`; a plain (non-iterable) result is one event; errors become an `errors` event. */
 function serveEvents(c: FireboomContext, path: string, ctx: Record<string, unknown>): Response {
   const stream = openStream(sseFrame);
-  const work = runHook({ env: c.env, manifest: c.get("manifest"), path, ctx, requestId: c.get("requestId"), emit: (items) => stream.emit(items) })
+  const work = runHook({ ...hookRun(c, path, ctx), emit: (items) => stream.emit(items) })
     .then(async (run) => {
       if (!run.found) await stream.write(sseFrame({ errors: [{ message: `no script at ${path}` }] }));
       else if (!run.outcome.ok) await stream.write(sseFrame({ errors: [{ message: failureMessage(run.outcome) }] }));

@@ -19,7 +19,7 @@ import {
   type AuthenticationHook,
   type OperationHook,
 } from "./replies";
-import { operationHookRun, runHook } from "./run-hook";
+import { hookRun, operationHookRun, runHook } from "./run-hook";
 
 /** Operation, global, authentication and upload hooks (fireboom-hooks.md §3.1-3.5), below /{project}/{hookKey}. */
 export const hooks = new Hono<FireboomEnv>();
@@ -65,7 +65,7 @@ hooks.post("/global/httpTransport/:hook", async (c) => {
     user: body.__wg?.user,
     clientRequest: body.__wg?.clientRequest,
   });
-  const run = await runHook({ env: c.env, manifest, path, ctx, requestId: c.get("requestId"), user: body.__wg?.user, clientRequest: body.__wg?.clientRequest });
+  const run = await runHook(hookRun(c, path, ctx, { user: body.__wg?.user, clientRequest: body.__wg?.clientRequest }));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   return c.json(transportReply(body.operationName, hook, field, run.outcome.result));
@@ -80,7 +80,7 @@ hooks.post("/global/wsTransport/onConnectionInit", async (c) => {
   if (!payload.ok) return payload.response;
   const { dataSourceId, request, __wg } = payload.value;
   const ctx = present({ dataSourceId, request, user: __wg?.user, clientRequest: __wg?.clientRequest });
-  const run = await runHook({ env: c.env, manifest, path, ctx, requestId: c.get("requestId"), user: __wg?.user, clientRequest: __wg?.clientRequest });
+  const run = await runHook(hookRun(c, path, ctx, { user: __wg?.user, clientRequest: __wg?.clientRequest }));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   return c.json(connectionInitReply(run.outcome.result));
@@ -96,7 +96,7 @@ hooks.post("/authentication/:hook", async (c) => {
   if (!payload.ok) return payload.response;
   const { __wg, access_token, id_token } = payload.value;
   const ctx = present({ user: __wg.user, accessToken: access_token, idToken: id_token });
-  const run = await runHook({ env: c.env, manifest, path, ctx, requestId: c.get("requestId"), user: __wg.user });
+  const run = await runHook(hookRun(c, path, ctx, { user: __wg.user }));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   return c.json(authenticationReply(hook as AuthenticationHook, run.outcome.result));
@@ -112,7 +112,7 @@ hooks.post("/upload/:provider/:profile/:hook", async (c) => {
   if (!payload.ok) return payload.response;
   const { __wg, file, meta, error } = payload.value;
   const ctx = present({ user: __wg?.user, file, meta, error });
-  const run = await runHook({ env: c.env, manifest, path, ctx, requestId: c.get("requestId"), user: __wg?.user });
+  const run = await runHook(hookRun(c, path, ctx, { user: __wg?.user }));
   if (!run.found) return noScript(c, hook, path);
   if (!run.outcome.ok) return failed(c, hook, run.outcome);
   return c.json(uploadReply(hook as "preUpload" | "postUpload", run.outcome.result));

@@ -44,7 +44,7 @@ projects.get(
 
 projects.patch(
   "/:project",
-  describeRoute({ summary: "Change a project's settings (Fireboom internal URL, limits)", tags: ["projects"] }),
+  describeRoute({ summary: "Change a project's settings (Fireboom internal URL, limits, recorded hook calls, …)", tags: ["projects"] }),
   validator("param", ProjectParams, rejectInvalid),
   requireProject,
   validator("json", ProjectSettings, rejectInvalid),

@@ -36,6 +36,16 @@ export const SignedLinkSettings = v.strictObject({
   rotationOverlapSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90 * 24 * 3600))),
 });
 
+/** The most recorded hook calls a project may keep (invocations.keep). */
+export const MAX_INVOCATIONS_KEPT = 10_000;
+
+export const InvocationSettings = v.strictObject({
+  /** The share of successful hook calls recorded (failed ones always are); 0 records none. */
+  sampleRate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  /** How many recorded calls the project keeps; the oldest go first. */
+  keep: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_INVOCATIONS_KEPT))),
+});
+
 export const ProjectSettings = v.strictObject({
   fireboom: v.optional(FireboomSettings),
   limits: v.optional(LimitsSettings),
@@ -43,6 +53,7 @@ export const ProjectSettings = v.strictObject({
   publicOrigin: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\/[^/]+$/, "publicOrigin is a scheme and host, with no path"))),
   workflows: v.optional(WorkflowSettings),
   signedLinks: v.optional(SignedLinkSettings),
+  invocations: v.optional(InvocationSettings),
 });
 
 export type ProjectSettings = v.InferOutput<typeof ProjectSettings>;
