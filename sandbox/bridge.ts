@@ -1,6 +1,6 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import type { CallState } from "./call-state";
-import { DIGEST_BYTE_NS, HOST_BYTE_NS, HOST_CALL_NS, URL_NS } from "./cost-model";
+import { DIGEST_BYTE_NS, HOST_BYTE_NS, HOST_CALL_NS, HOST_SETTLE_NS, URL_NS } from "./cost-model";
 import type { HostPromises } from "./host-promises";
 
 /**
@@ -46,6 +46,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
     const settle = work().then(
       (make) => {
         if (call.finished || !deferred.alive) return;
+        call.budget.record(HOST_SETTLE_NS);
         const value = make(context);
         try {
           deferred.resolve(value);
@@ -55,6 +56,7 @@ export function createBridge(context: QuickJSContext, currentCall: () => CallSta
       },
       (error: unknown) => {
         if (call.finished || !deferred.alive) return;
+        call.budget.record(HOST_SETTLE_NS);
         const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
         context.newError({ name, message }).consume((value) => deferred.reject(value));
       },

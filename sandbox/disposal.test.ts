@@ -65,7 +65,12 @@ const CASES: Case[] = [
   { name: "cpu", code: "cpu_budget_exceeded", breach: "for (;;) {}" },
   // The memory cases get a CPU budget that the cost of their native calls does not reach first.
   { name: "memory-join", code: "memory_limit_exceeded", breach: 'return new Array(1e8).join("x").length;', extra: { limits: { ...DEFAULT_LIMITS, cpuMs: 30_000 } } },
-  { name: "memory-unbounded", code: "memory_limit_exceeded", breach: "const keep = []; for (;;) keep.push({ n: keep.length, s: 'y' + keep.length });" },
+  {
+    name: "memory-unbounded",
+    code: "memory_limit_exceeded",
+    breach: "const keep = []; for (;;) keep.push({ n: keep.length, s: 'y' + keep.length });",
+    extra: { limits: { ...DEFAULT_LIMITS, cpuMs: 30_000 } },
+  },
   { name: "stack", code: "stack_overflow", preamble: "const deep = (n) => deep(n + 1) + 1;", breach: "return deep(0);" },
   { name: "job-loop", code: "cpu_budget_exceeded", breach: "for (;;) await null;" },
   {

@@ -35,16 +35,16 @@ export const MAX_LIMITS: Limits = {
 };
 
 /**
- * How many times QuickJS calls the interrupt handler per millisecond of guest CPU. Deployed Workers freeze
- * Date.now() and performance.now() between I/O, so a deadline check never fires there; counting handler calls
- * is deterministic instead. QuickJS polls every 10,000 branches or calls, so the ratio depends on the code.
- * Calibrated with `npm run bench:sandbox` inside workerd (docs/performance.md): the densest typical code (tight
- * arithmetic and call loops) peaked at ~3.0 calls/ms, object/array/string code at 0.3-0.9, regex at ~0.25, and
- * JSON.parse/stringify or one big native regex at ~0 (native built-ins do not poll; the memory limit backs them
- * up). 4 (peak + 10%, rounded up) gives typical code at least its cpuMs of real CPU before it is stopped (on the
- * bench machine; a CPU much faster than it would need a higher value).
+ * How many interrupt-handler calls count as a millisecond of guest CPU. Deployed Workers freeze Date.now() and
+ * performance.now() between I/O, so a deadline check never fires there; counting handler calls is deterministic
+ * instead. QuickJS polls every 10,000 branches or calls, so the real time between polls depends on the code: in
+ * workerd (`npm run bench:sandbox`, docs/performance.md) tight arithmetic and call loops poll ~2.5-3 times per ms,
+ * object, string and template code 0.5-0.8 times (its time goes to allocation and garbage collection, which do not
+ * poll). 1 is about the geometric mean of typical code, so that a budget is about that much CPU: object-heavy code
+ * runs up to ~2x its budget, tight arithmetic is stopped at ~0.4x. Native built-ins, host calls and promise jobs
+ * do not poll at all; the cost model charges them (cost-model.ts).
  */
-export const INTERRUPTS_PER_CPU_MS = 4;
+export const INTERRUPTS_PER_CPU_MS = 1;
 
 export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };

@@ -78,7 +78,8 @@ export const METERS_SOURCE = /* js */ `
   meter(String.prototype, "repeat", (self, [count]) => lengthOf(receiverString(self)) * (Number(count) > 0 ? Number(count) : 0) * RATES.stringBuild);
   for (const name of ["padStart", "padEnd"]) meter(String.prototype, name, (self, [target]) => (Number(target) > 0 ? Number(target) : 0) * RATES.stringBuild);
 
-  // RegExp paths: String.prototype.replace/split/match with a RegExp pattern land here.
+  // RegExp paths: String.prototype.replace/split/match with a RegExp pattern land here. exec and test are not
+  // metered: the methods above call exec once per match, and a backtracking exec polls the interrupt handler.
   const regexpCost = (rate) => (self, [input]) => lengthOf(receiverString(input)) * rate;
   meter(RegExp.prototype, Symbol.replace, regexpCost(RATES.stringReplace));
   meter(RegExp.prototype, Symbol.match, regexpCost(RATES.stringReplace));
@@ -91,7 +92,8 @@ export const METERS_SOURCE = /* js */ `
   };
   const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
   for (const proto of [Array.prototype, typedArrayPrototype]) {
-    for (const name of ["join", "toString", "toLocaleString"]) meter(proto, name, perElement(RATES.arrayJoin));
+    // toString is not metered: it calls join.
+    for (const name of ["join", "toLocaleString"]) meter(proto, name, perElement(RATES.arrayJoin));
     for (const name of ["indexOf", "lastIndexOf", "includes"]) meter(proto, name, perElement(RATES.arraySearch));
     for (const name of ["sort", "toSorted"]) meter(proto, name, sortCost);
     for (const name of ["reverse", "toReversed", "slice", "copyWithin", "with"]) meter(proto, name, perElement(RATES.arrayCopy));

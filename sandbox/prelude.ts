@@ -266,6 +266,7 @@ ${TIMERS_SOURCE}
 
   // ---- structuredClone ------------------------------------------------------------------------------------
   function cloneValue(value, memo) {
+    charge(RATES.cloneValue);
     if (typeof value !== "object" || value === null) {
       if (typeof value === "function" || typeof value === "symbol") throw new TypeError("structuredClone: " + typeof value + " could not be cloned");
       return value;

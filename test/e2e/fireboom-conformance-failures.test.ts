@@ -28,7 +28,7 @@ const BREACHES: { name: string; script: string; source: string; error: string }[
   {
     name: "memory limit",
     script: "operation/Limits/Memory/mutatingPreResolve",
-    source: `export default () => { const keep = []; for (;;) keep.push({ n: keep.length, s: "x" + Math.random() }); };`,
+    source: `export default () => { const keep = []; for (;;) keep.push(new Uint8Array(1024 * 1024)); };`,
     error: "the script used more than its memory limit of 33554432 bytes",
   },
   {
