@@ -1,3 +1,4 @@
+import { recordHookCall } from "../../metrics/record";
 import { resolveLimits, type HostCall, type InvokeOutcome, type LogEntry } from "../../sandbox";
 import type { Manifest } from "../../durable/registry";
 import type { Bindings } from "../env";
@@ -58,6 +59,7 @@ export function operationHookRun(c: FireboomContext, path: string, operationPath
 
 /** Runs the script at `run.path` with the Fireboom ctx; `found: false` when the project has no such script. */
 export async function runHook(run: HookRun): Promise<HookOutcome> {
+  const startedAt = Date.now();
   const loaded = await loadScript(run.env, run.manifest, run.path);
   if (loaded === undefined) return { found: false };
   const internalUrl = run.manifest.settings.fireboom?.internalUrl;
@@ -94,6 +96,7 @@ export async function runHook(run: HookRun): Promise<HookOutcome> {
     implicitHosts: internalHost(internalUrl),
     limits: resolveLimits(run.manifest.settings.limits),
   });
+  recordHookCall(run.manifest.project, run.path.slice(0, run.path.indexOf("/")), outcome, (Date.now() - startedAt) / 1000);
   writeLogs(run, outcome.logs);
   if (!outcome.ok) console.error(`[fireboom ${run.manifest.project} ${run.requestId ?? "-"}] ${run.path}: ${outcome.error.code}: ${outcome.error.message}`);
   return { found: true, outcome, headerChanges };
