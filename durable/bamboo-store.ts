@@ -474,6 +474,16 @@ export class SqlBambooStore implements BambooStore {
     };
   }
 
+  /** Nodes waiting in their schedule (a callback or a poll) as stored: unfinished, unexpired, of a RUNNING node version. */
+  openSchedules(): number {
+    return this.sql
+      .exec<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM bamboo_schedules s JOIN bamboo_states st ON st.node_id = s.node_id AND st.version = s.version
+         WHERE s.finished = 0 AND s.expired = 0 AND st.name = 'RUNNING'`,
+      )
+      .one().n;
+  }
+
   schedule(id: number): ScheduleRecord | undefined {
     const r = only<ScheduleRow>(this.sql.exec(`SELECT ${SCHEDULE_COLUMNS} FROM bamboo_schedules WHERE id = ?`, id));
     return r && toSchedule(r);

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { recordCorrelatedDelivery, recordCorrelatedEvent } from "../metrics/record";
 import type { ExecutionRun } from "./execution-run";
+import { flushMetricsSoon, type MetricsEnv } from "./metrics-object";
 import type { PipelineRun } from "./pipeline-run";
 
 /** A node waiting for a correlated event: a bamboo callback node's version, or a NocoBase `event` node's pending job. */
@@ -22,7 +24,7 @@ export interface EventAnswer {
   readonly delivered: boolean;
 }
 
-export interface EventBrokerEnv {
+export interface EventBrokerEnv extends MetricsEnv {
   readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
   readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
 }
@@ -78,11 +80,13 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
       expiresAt,
     );
     this.sql.exec("INSERT INTO answers (id, delivered, keep_until) VALUES (?, NULL, ?)", event.id, Math.max(expiresAt, now + ANSWER_KEEP_MS));
+    recordCorrelatedEvent();
     await this.serial(pair, async () => {
       await this.matchNow(event.name, event.correlationKey);
       this.sql.exec("UPDATE answers SET delivered = ? WHERE id = ?", this.isBuffered(event.id) ? 0 : 1, event.id);
     });
     await this.armAlarm();
+    flushMetricsSoon(this.env);
     return this.firstAnswer(event.id);
   }
 
@@ -91,6 +95,7 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
     this.sql.exec("INSERT OR IGNORE INTO waiters (waiter, name, key) VALUES (?, ?, ?)", JSON.stringify(waiter), name, correlationKey);
     await this.serial(pairOf(name, correlationKey), () => this.matchNow(name, correlationKey));
     await this.armAlarm();
+    flushMetricsSoon(this.env);
   }
 
   /** How many unexpired events and waiting nodes a pair has (for operators and tests). */
@@ -113,6 +118,7 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
       .toArray();
     for (const { name, key } of pairs) await this.serial(pairOf(name, key), () => this.matchNow(name, key));
     await this.armAlarm();
+    flushMetricsSoon(this.env);
   }
 
   /** Hands the pair's earliest event to its earliest waiter until one of them runs out. */
@@ -129,9 +135,11 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
       } catch (error) {
         // Both stay: the alarm tries again.
         console.error(`[events ${name}/${correlationKey}] delivery failed:`, error);
+        recordCorrelatedDelivery("failed");
         this.retryAt = Date.now() + RETRY_MS;
         return;
       }
+      recordCorrelatedDelivery(accepted ? "resumed" : "refused");
       if (accepted) this.sql.exec("DELETE FROM events WHERE seq = ?", event.seq);
       this.sql.exec("DELETE FROM waiters WHERE seq = ?", waiter.seq);
     }

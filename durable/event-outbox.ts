@@ -1,3 +1,4 @@
+import { recordSubscriptionDelivery } from "../metrics/record";
 import type { ProjectRegistry } from "./project-registry";
 import { MAX_DELIVERY_ATTEMPTS, MAX_RETRY_AGE_MS, postEvent, retryDelay, subscriptionPolicy, wantsEvent } from "./event-delivery";
 import { storedEvents, type RunEvent, type RunRef } from "./run-event";
@@ -205,6 +206,7 @@ export class EventOutbox {
           const delivered = status !== null && status >= 200 && status < 300;
           const firstFailedAt = cursor.firstFailedAt ?? now;
           const gaveUp = !delivered && (attempt >= MAX_DELIVERY_ATTEMPTS || now - firstFailedAt >= MAX_RETRY_AGE_MS);
+          recordSubscriptionDelivery("webhook", delivered ? "delivered" : gaveUp ? "gave_up" : "failed");
           log.push({ eventId: event.id, run: `${run.kind}/${run.id}`, attempt, status, error: error ?? (delivered ? null : `HTTP ${status}`), gaveUp, at: new Date(now).toISOString() });
           if (delivered || gaveUp) {
             if (gaveUp) console.error(`[outbox] ${subscription.name}: gave up on ${event.id} after ${attempt} attempts`);
@@ -249,6 +251,8 @@ export class EventOutbox {
 
   private async signal(event: RunEvent): Promise<void> {
     const failures = await this.signals!.deliver(event);
+    recordSubscriptionDelivery("signal", "delivered", this.signals!.paths.length - failures.length);
+    recordSubscriptionDelivery("signal", "failed", failures.length);
     for (const failure of failures) this.host.emit(SIGNAL_FAILED, { ...failure, event_id: event.id, event_type: event.type });
     // The new events are for the subscriptions, whose pass may be over.
     if (failures.length > 0) this.again = true;

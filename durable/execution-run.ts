@@ -83,6 +83,9 @@ export interface TaskView {
   readonly url: string;
 }
 
+/** An execution status's name (QUEUEING for null), as the metrics label it. */
+const STATUS_NAMES = new Map<number | null, string>(Object.entries(EXECUTION_STATUS).map(([name, status]) => [status, name]));
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
@@ -90,6 +93,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * and the execution RPCs. Everything about NocoBase's semantics is in engine/nocobase.
  */
 export class ExecutionRun extends RunObject {
+  protected override readonly dialect = "nocobase";
   private readonly store = new SqlNocobaseStore(this.ctx.storage.sql);
   private runtime: NocobaseRuntime | undefined;
   private reportedStatus: number | null | undefined;
@@ -124,13 +128,19 @@ export class ExecutionRun extends RunObject {
   async deliverResume(deliveryKey: string, jobId: number, patch: JobPatch): Promise<DeliveryAnswer> {
     // A run that never existed here stores nothing; one that ended, even deleted, still repeats its first answers.
     if (this.identity() === undefined) return deliveryAnswerOf(notFound("no such execution"));
-    return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.resume(jobId, patch)));
+    return this.deliveries.once(deliveryKey, async () => {
+      this.markResumeArrived();
+      return deliveryAnswerOf(await this.resume(jobId, patch));
+    });
   }
 
   /** A manual task's signed URL, delivered once per `deliveryKey`. */
   async deliverTask(deliveryKey: string, taskId: number, assignee: string, submission: ManualSubmission): Promise<DeliveryAnswer> {
     if (this.identity() === undefined) return deliveryAnswerOf(notFound("no such execution"));
-    return this.deliveries.once(deliveryKey, async () => deliveryAnswerOf(await this.submitTask(taskId, assignee, submission)));
+    return this.deliveries.once(deliveryKey, async () => {
+      this.markResumeArrived();
+      return deliveryAnswerOf(await this.submitTask(taskId, assignee, submission));
+    });
   }
 
   /**
@@ -210,16 +220,20 @@ export class ExecutionRun extends RunObject {
   }
 
   /**
-   * Tells the project's registry when the execution's status changed, and deletes an ended execution whose status
-   * the workflow's `deleteExecutionOnStatus` lists.
+   * Tells the project's registry when the execution's status changed (and the metrics its status and pending jobs),
+   * and deletes an ended execution whose status the workflow's `deleteExecutionOnStatus` lists.
    */
   private async report(): Promise<void> {
     const execution = this.store.execution();
-    if (execution === undefined || execution.status === this.reportedStatus) return;
+    if (execution === undefined) return;
+    const status = STATUS_NAMES.get(execution.status) ?? String(execution.status);
+    this.meterRun(status, execution.status === EXECUTION_STATUS.STARTED ? this.store.pendingJobs() : 0);
+    if (execution.status === this.reportedStatus) return;
     this.reportedStatus = execution.status;
     const identity = this.identity() as ExecutionIdentity;
     if (shouldDeleteExecution(identity.workflow, execution.status)) {
       this.store.deleteAll();
+      this.meterRun(undefined, 0);
       await this.registry().forgetExecution(execution.id);
       return;
     }

@@ -1,4 +1,5 @@
 import type { ExecutionRecord, JobRecord, TaskRecord } from "../engine/nocobase/records";
+import { JOB_STATUS } from "../engine/nocobase/statuses";
 import type { NocobaseStore } from "../engine/nocobase/store";
 
 /**
@@ -64,6 +65,10 @@ export class SqlNocobaseStore implements NocobaseStore {
       .exec<{ record: string }>("SELECT record FROM nocobase_jobs WHERE id IN (SELECT MAX(id) FROM nocobase_jobs GROUP BY node_id) ORDER BY id")
       .toArray()
       .map((row) => JSON.parse(row.record) as JobRecord);
+  }
+
+  pendingJobs(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM nocobase_jobs WHERE json_extract(record, '$.status') = ?", JOB_STATUS.PENDING).one().n;
   }
 
   jobs(): JobRecord[] {

@@ -34,6 +34,7 @@ export type PipelineOperation =
  * SQLite, and the pipeline RPCs. Everything about bamboo's semantics is in engine/bamboo.
  */
 export class PipelineRun extends RunObject {
+  protected override readonly dialect = "bamboo";
   private readonly store = new SqlBambooStore(this.ctx.storage.sql);
   private runtime: BambooRuntime | undefined;
   private reportedState: string | undefined;
@@ -46,6 +47,7 @@ export class PipelineRun extends RunObject {
     // Listed through the same stub as every later state report, which delivers calls in order: a fast run's
     // FINISHED always lands after this RUNNING. Not awaited: the run does not wait on the project's object.
     this.reportedState = "RUNNING";
+    this.meterRun("RUNNING", 0);
     this.registry()
       .recordRun(tree.id, "RUNNING")
       .catch((error: unknown) => {
@@ -84,6 +86,7 @@ export class PipelineRun extends RunObject {
       if (single && !this.deliveries.claim(claim)) {
         return deliveryAnswerOf({ ok: false, status: 409, code: "invalid_operation", message: `node(${nodeId}) version ${version} has already been called back` });
       }
+      this.markResumeArrived();
       const answer = deliveryAnswerOf(await this.operate({ op: "callback", nodeId, version, data }));
       if (single && answer.status !== 202) this.deliveries.release(claim);
       return answer;
@@ -138,12 +141,14 @@ export class PipelineRun extends RunObject {
     return state !== undefined && ARCHIVED_STATES.has(state);
   }
 
-  /** Tells the project's run index when the root pipeline's state changed. */
+  /** Tells the project's run index when the root pipeline's state changed, and the metrics its state and waits. */
   protected override async afterDrain(): Promise<void> {
     const rt = this.rt();
     const id = rt?.store.run()?.pipelineId;
     const state = id === undefined ? undefined : rt!.store.state(id)?.name;
-    if (state === undefined || state === this.reportedState) return;
+    if (state === undefined) return;
+    this.meterRun(state, this.ended() ? 0 : this.store.openSchedules());
+    if (state === this.reportedState) return;
     this.reportedState = state;
     await this.reportAlong((known) => this.registry().recordRun(id!, state, known));
   }

@@ -1,16 +1,18 @@
 import { DeliveryLog } from "./run-deliveries";
 import { DurableObject } from "cloudflare:workers";
 import type { RunHost, WorkItem } from "../engine/run-host";
+import { recordAlarmLag, recordPendingWaits, recordResume, recordRunState, type Dialect } from "../metrics/record";
 import type { Limits } from "../sandbox";
 import { EventOutbox } from "./event-outbox";
 import type { EventBrokersEnv } from "./event-shards";
+import { flushMetricsSoon, type MetricsEnv } from "./metrics-object";
 import type { ProjectRegistry } from "./project-registry";
 import type { RunRef } from "./run-event";
 import type { SubscriptionSnapshot } from "./subscriptions";
 import { RunQueue } from "./run-queue";
 import type { PinnedScripts } from "./run-scripts";
 
-export interface RunEnv extends EventBrokersEnv {
+export interface RunEnv extends EventBrokersEnv, MetricsEnv {
   readonly PROJECTS: DurableObjectNamespace<ProjectRegistry>;
 }
 
@@ -31,6 +33,13 @@ export function notFound<T>(message = "no such run"): Answer<T> {
 }
 
 const META_SCHEMA = "CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+/** What the metrics' gauges last counted of this run (kept in run_meta, so a restarted object neither counts it twice nor drops it). */
+interface Metered {
+  readonly state?: string;
+  readonly pendingWaits: number;
+}
+
 /** A work item that keeps failing is dropped after this many attempts (logged), rather than block the run. */
 const MAX_ATTEMPTS = 3;
 /** How long a run object keeps the project's signing secret before asking again (a rotation's reach). */
@@ -56,6 +65,9 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   private draining = false;
   private alarmAt: number | null | undefined;
   private identityRecord: RunIdentity | undefined;
+  private meteredRecord: Metered | undefined;
+  /** When a resume from outside arrived, until the work it caused has been written (the resume latency metric). */
+  private resumeArrivedAt: number | undefined;
   /** The run's subscriptions' webhooks and signal scripts, fed from the event log after each drain. */
   private readonly outbox = new EventOutbox(this.ctx.storage.sql, {
     run: () => this.runRef(),
@@ -75,6 +87,9 @@ export abstract class RunObject extends DurableObject<RunEnv> {
     super(ctx, env);
     ctx.storage.sql.exec(META_SCHEMA);
   }
+
+  /** Which engine the run is, as the metrics label it. */
+  protected abstract readonly dialect: Dialect;
 
   /** Runs one queued item of the dialect; `recovering` when a restart interrupted an earlier attempt. */
   protected abstract runWork(item: WorkItem, recovering: boolean): Promise<void>;
@@ -139,6 +154,7 @@ export abstract class RunObject extends DurableObject<RunEnv> {
   }
 
   override async alarm(): Promise<void> {
+    this.recordAlarmLag();
     this.alarmAt = undefined;
     if (this.draining) {
       // A long drain is still going: keep a watchdog alarm in case this instance dies before it ends.
@@ -147,6 +163,39 @@ export abstract class RunObject extends DurableObject<RunEnv> {
     }
     await this.drain();
     await this.outbox.pump();
+    flushMetricsSoon(this.env);
+  }
+
+  /** How late this alarm is against the time it was set for (after a restart: the earliest due work or delivery). */
+  private recordAlarmLag(): void {
+    const due = this.alarmAt ?? this.earliestDue();
+    if (due !== undefined && due !== null) recordAlarmLag(this.dialect, Math.max(0, Date.now() - due) / 1000);
+  }
+
+  /**
+   * Counts the run's state and its waiting nodes in the metrics, as changes since what was last counted; a state of
+   * undefined takes the run out of the gauges (a deleted execution).
+   */
+  protected meterRun(state: string | undefined, pendingWaits: number): void {
+    const last = this.metered();
+    if (state === last.state && pendingWaits === last.pendingWaits) return;
+    if (state !== last.state) recordRunState(this.dialect, last.state, state);
+    if (pendingWaits !== last.pendingWaits) recordPendingWaits(this.dialect, pendingWaits - last.pendingWaits);
+    this.meteredRecord = state === undefined ? { pendingWaits } : { state, pendingWaits };
+    this.ctx.storage.sql.exec("INSERT INTO run_meta (key, value) VALUES ('metered', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", JSON.stringify(this.meteredRecord));
+    flushMetricsSoon(this.env);
+  }
+
+  private metered(): Metered {
+    if (this.meteredRecord !== undefined) return this.meteredRecord;
+    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = 'metered'").toArray()[0];
+    this.meteredRecord = row === undefined ? { pendingWaits: 0 } : (JSON.parse(row.value) as Metered);
+    return this.meteredRecord;
+  }
+
+  /** A resume from outside arrived: the next work item written ends its latency (see drain). */
+  protected markResumeArrived(): void {
+    this.resumeArrivedAt ??= Date.now();
   }
 
   protected identity(): RunIdentity | undefined {
@@ -252,22 +301,35 @@ export abstract class RunObject extends DurableObject<RunEnv> {
         }
         this.flush();
         this.queue.done(work.id);
+        if (this.resumeArrivedAt !== undefined) {
+          recordResume(this.dialect, (Date.now() - this.resumeArrivedAt) / 1000);
+          this.resumeArrivedAt = undefined;
+        }
       }
     } finally {
+      // A resume that caused no work has nothing to measure.
+      this.resumeArrivedAt = undefined;
       this.draining = false;
       this.wakeEventWaiters();
       if (items >= maxItems) setTimeout(() => void this.drain(), 0);
       await this.armAlarm();
     }
     await this.afterDrain();
-    void this.outbox.pump();
+    flushMetricsSoon(this.env);
+    // The deliveries the pump makes are sent with the batch after it.
+    void this.outbox.pump().then(() => flushMetricsSoon(this.env));
+  }
+
+  /** When the earliest queued item or outgoing delivery is due. */
+  private earliestDue(): number | undefined {
+    const work = this.queue.earliestDue();
+    const delivery = this.outbox.nextDue();
+    return work === undefined ? delivery : delivery === undefined ? work : Math.min(work, delivery);
   }
 
   /** Sets the one alarm to the earliest queued item (now-due work gets a watchdog a moment ahead). */
   private async armAlarm(): Promise<void> {
-    const work = this.queue.earliestDue();
-    const delivery = this.outbox.nextDue();
-    const due = work === undefined ? delivery : delivery === undefined ? work : Math.min(work, delivery);
+    const due = this.earliestDue();
     const at = due === undefined ? null : Math.max(due, this.draining ? Date.now() + WATCHDOG_MS : due);
     if (at === this.alarmAt) return;
     this.alarmAt = at;

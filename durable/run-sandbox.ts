@@ -1,5 +1,6 @@
 import { BAMBOO_SERVICE_DECORATOR, BAMBOO_SERVICE_SOURCE } from "../engine/bamboo/service-guest";
 import { NOCOBASE_INSTRUCTION_DECORATOR, NOCOBASE_INSTRUCTION_SOURCE } from "../engine/nocobase/instruction-guest";
+import { recordSandboxCall } from "../metrics/record";
 import { Sandbox } from "../sandbox";
 import { WORKFLOW_SANDBOX_DECORATORS } from "./workflow-sandbox";
 
@@ -10,4 +11,5 @@ export const runSandbox = new Sandbox({
     [NOCOBASE_INSTRUCTION_DECORATOR]: NOCOBASE_INSTRUCTION_SOURCE,
     ...WORKFLOW_SANDBOX_DECORATORS,
   },
+  onOutcome: recordSandboxCall,
 });

@@ -18,6 +18,8 @@ export interface SandboxOptions {
    * result (a bamboo component's methods). Named by InvokeRequest.decorate; evaluated once per runtime.
    */
   readonly decorators?: Readonly<Record<string, string>>;
+  /** Told every call's outcome, synchronously (the runtime counts the calls its limits stopped). */
+  readonly onOutcome?: (project: string, outcome: InvokeOutcome) => void;
 }
 
 /**
@@ -33,12 +35,14 @@ export class Sandbox {
   private readonly maxIdleSlots: number;
   private readonly maxRetainedHeapBytes: number;
   private readonly decorators: Readonly<Record<string, string>>;
+  private readonly onOutcome: ((project: string, outcome: InvokeOutcome) => void) | undefined;
   private inFlight = 0;
 
   constructor(options: SandboxOptions = {}) {
     this.maxIdleSlots = options.maxIdleSlots ?? 32;
     this.maxRetainedHeapBytes = options.maxRetainedHeapBytes ?? 96 * 1024 * 1024;
     this.decorators = options.decorators ?? {};
+    this.onOutcome = options.onOutcome;
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
@@ -60,6 +64,7 @@ export class Sandbox {
       discardEngine(engine);
       this.dropGeneration(engine);
     }
+    this.onOutcome?.(request.project, outcome);
     return outcome;
   }
 

@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { openAPIRouteHandler } from "hono-openapi";
+import { flushMetricsSoon } from "../durable/metrics-object";
 import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
 import { correlatedEvents } from "./routes/correlated-events";
 import { fireboom } from "./fireboom";
 import { invocations } from "./routes/invocations";
 import { invoke } from "./routes/invoke";
+import { metrics } from "./routes/metrics";
 import { pipelines } from "./routes/pipelines";
 import { projects } from "./routes/projects";
 import { scripts } from "./routes/scripts";
@@ -22,6 +24,20 @@ export const app = new Hono<AppEnv>();
 
 app.onError(onError);
 app.notFound(onNotFound);
+
+// After each request, the figures it recorded go to the Metrics object in the background, coalesced (at most
+// one send per second per isolate): the request itself only incremented counters in memory.
+app.use(async (c, next) => {
+  await next();
+  let keepAlive: ((work: Promise<void>) => void) | undefined;
+  try {
+    const ctx = c.executionCtx;
+    keepAlive = (work) => ctx.waitUntil(work);
+  } catch {
+    // No execution context (a plain fetch of the app): the send runs on its own timer.
+  }
+  flushMetricsSoon(c.env, keepAlive);
+});
 
 app.get("/healthz", (c) => c.json({ status: "ok", version: c.env.HOOKFLOW_VERSION }));
 
@@ -44,6 +60,7 @@ app.route("/v1/projects", correlatedEvents);
 app.route("/v1/projects", subscriptions);
 app.route("/v1/signed", signed);
 app.route("/fireboom", fireboom);
+app.route("/", metrics);
 
 app.get(
   "/openapi.json",

@@ -4,10 +4,10 @@ import { registryOf, type AppEnv } from "./env";
 import { manifestOf } from "./project-cache";
 import { parseApiKey, secretsEqual, sha256Hex } from "./secrets";
 
-const unauthorized = () => new ApiError(401, "unauthorized", "a valid bearer token is required");
+export const unauthorized = () => new ApiError(401, "unauthorized", "a valid bearer token is required");
 const projectNotFound = (project: string) => notFound(`project ${project} does not exist`);
 
-function bearer(header: string | undefined): string | undefined {
+export function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return match?.[1];
 }

@@ -1,5 +1,6 @@
 import type { EventBroker } from "../durable/event-broker";
 import type { ExecutionRun } from "../durable/execution-run";
+import type { Metrics } from "../durable/metrics-object";
 import { executionObjectName } from "../durable/start-execution";
 import type { PipelineRun } from "../durable/pipeline-run";
 import type { ProjectRegistry } from "../durable/project-registry";
@@ -9,6 +10,7 @@ export interface Bindings {
   readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
   readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
   readonly EVENT_BROKERS: DurableObjectNamespace<EventBroker>;
+  readonly METRICS: DurableObjectNamespace<Metrics>;
   readonly HOOKFLOW_ADMIN_TOKEN?: string;
   readonly HOOKFLOW_VERSION: string;
 }

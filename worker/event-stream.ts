@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Answer } from "../durable/run-object";
+import { recordSseEvent, recordSseFailure } from "../metrics/record";
 import { ApiError } from "./errors";
 
 /**
@@ -60,6 +61,7 @@ export async function eventStream(read: ReadEvents, after: number): Promise<Resp
         // The run object failed or restarted: end here; the client reconnects with the last id it got.
         if (cancelled) return;
         console.error("[event stream] read failed:", error);
+        recordSseFailure();
         controller.close();
         return;
       }
@@ -84,6 +86,7 @@ async function* streamFrames(read: ReadEvents, after: number, first: { events: u
   for (;;) {
     for (const event of page.events as RunEvent[]) {
       after = event.seq;
+      recordSseEvent();
       yield `id: ${event.seq}\nevent: ${event.event_type}\ndata: ${JSON.stringify(event)}\n\n`;
     }
     if (page.ended) return;

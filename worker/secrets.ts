@@ -41,3 +41,8 @@ export function parseApiKey(token: string): Omit<ApiKey, "token"> | undefined {
 export function newHookKey(): string {
   return `hk_${randomSecret()}`;
 }
+
+/** The bearer token of GET /metrics besides the admin token (rotated with POST /v1/metrics/scrape-token). */
+export function newScrapeToken(): string {
+  return `hm_${randomSecret()}`;
+}

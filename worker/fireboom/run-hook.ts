@@ -1,3 +1,4 @@
+import { recordHookCall } from "../../metrics/record";
 import { resolveLimits, type HostCall, type InvokeOutcome, type LogEntry } from "../../sandbox";
 import type { Manifest } from "../../durable/registry";
 import type { Bindings } from "../env";
@@ -82,11 +83,12 @@ export function operationHookRun(c: FireboomContext, path: string, operationPath
  * more than compare the sample rate.
  */
 export async function runHook(run: HookRun): Promise<HookOutcome> {
+  const startedAt = Date.now();
   const loaded = await loadScript(run.env, run.manifest, run.path);
   if (loaded === undefined) return { found: false };
   const headerChanges = new Map<string, string | null>();
-  const startedAt = Date.now();
   const outcome = await invokeHook(run.manifest, run, loaded, { headerChanges, emit: run.emit });
+  recordHookCall(run.manifest.project, run.path.slice(0, run.path.indexOf("/")), outcome, (Date.now() - startedAt) / 1000);
   writeLogs(run, outcome.logs);
   if (!outcome.ok) console.error(`[fireboom ${run.manifest.project} ${run.requestId ?? "-"}] ${run.path}: ${outcome.error.code}: ${outcome.error.message}`);
   if (shouldRecord(outcome, run.manifest.settings)) run.background(recordInvocation(run, loaded, outcome, startedAt));
