@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { openAPIRouteHandler } from "hono-openapi";
 import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
+import { consoleRoutes } from "./routes/console";
 import { correlatedEvents } from "./routes/correlated-events";
 import { fireboom } from "./fireboom";
 import { invoke } from "./routes/invoke";
@@ -42,6 +43,7 @@ app.route("/v1/projects", correlatedEvents);
 app.route("/v1/projects", subscriptions);
 app.route("/v1/signed", signed);
 app.route("/fireboom", fireboom);
+app.route("/console", consoleRoutes);
 
 app.get(
   "/openapi.json",
