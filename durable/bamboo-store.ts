@@ -218,15 +218,15 @@ export class SqlBambooStore implements BambooStore {
   }
 
   /** Nodes are written when the run starts and read at every step, so they are kept in memory, frozen. */
-  private readonly nodes = new Map<string, NodeRecord>();
+  private readonly nodeCache = new Map<string, NodeRecord>();
 
   node(id: string): NodeRecord | undefined {
-    const cached = this.nodes.get(id);
+    const cached = this.nodeCache.get(id);
     if (cached !== undefined) return cached;
     const r = only<[string]>(this.sql.exec("SELECT record FROM bamboo_nodes WHERE id = ?", id));
     if (r === undefined) return undefined;
     const node = deepFreeze(JSON.parse(r[0]) as NodeRecord);
-    this.nodes.set(id, node);
+    this.nodeCache.set(id, node);
     return node;
   }
 
@@ -236,7 +236,11 @@ export class SqlBambooStore implements BambooStore {
       node.id,
       JSON.stringify(node),
     );
-    this.nodes.delete(node.id);
+    this.nodeCache.delete(node.id);
+  }
+
+  nodes(): NodeRecord[] {
+    return [...this.sql.exec<{ record: string }>("SELECT record FROM bamboo_nodes ORDER BY rowid")].map((row) => JSON.parse(row.record) as NodeRecord);
   }
 
   /**

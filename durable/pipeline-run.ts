@@ -4,7 +4,7 @@ import { withBuiltinComponents } from "../engine/bamboo/builtins";
 import { IllegalTransition, InvalidOperation, NotFound } from "../engine/bamboo/errors";
 import * as operations from "../engine/bamboo/operations";
 import { prepareRun, type RunOptions } from "../engine/bamboo/prepare";
-import { contextView, nodeDetail, pipelineStates } from "../engine/bamboo/queries";
+import { contextView, nodeDetail, pipelineGraph, pipelineStates } from "../engine/bamboo/queries";
 import type { BambooRuntime } from "../engine/bamboo/runtime";
 import { ARCHIVED_STATES } from "../engine/bamboo/states";
 import type { PipelineTree } from "../engine/bamboo/tree";
@@ -113,6 +113,10 @@ export class PipelineRun extends RunObject {
   async node(nodeId: string): Promise<Answer<unknown>> {
     if (this.identity() !== undefined) await this.linkSecret();
     return this.query((rt) => nodeDetail(rt, nodeId));
+  }
+
+  graph(): Answer<unknown> {
+    return this.query(pipelineGraph);
   }
 
   context(pipelineId: string | undefined): Answer<unknown> {

@@ -9,3 +9,13 @@ declare module "*/formula.min.js" {
   const source: string;
   export default source;
 }
+
+// Wrangler's Text rule turns the operator console's generated bundle (scripts/build-console.js) into its text.
+declare module "*/console/build/hookflow-console.js" {
+  const source: string;
+  export default source;
+}
+declare module "*/console/build/hookflow-console.css" {
+  const source: string;
+  export default source;
+}

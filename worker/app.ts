@@ -4,6 +4,7 @@ import { openAPIRouteHandler } from "hono-openapi";
 import { flushMetricsSoon } from "../durable/metrics-object";
 import type { AppEnv } from "./env";
 import { ApiError, onError, onNotFound } from "./errors";
+import { consoleRoutes } from "./routes/console";
 import { correlatedEvents } from "./routes/correlated-events";
 import { fireboom } from "./fireboom";
 import { invocations } from "./routes/invocations";
@@ -61,6 +62,7 @@ app.route("/v1/projects", subscriptions);
 app.route("/v1/signed", signed);
 app.route("/fireboom", fireboom);
 app.route("/", metrics);
+app.route("/console", consoleRoutes);
 
 app.get(
   "/openapi.json",

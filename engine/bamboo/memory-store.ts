@@ -50,7 +50,7 @@ class IdSequence {
  */
 export class MemoryBambooStore implements BambooStore {
   private runRecord: RunRecord | undefined;
-  private readonly nodes = new Map<string, NodeRecord>();
+  private readonly nodeRows = new Map<string, NodeRecord>();
   // A Map keeps insertion order and `set` on an existing key keeps its place: that is creation order.
   private readonly stateRows = new Map<string, StateRecord>();
   private readonly processes = new Map<number, ProcessRecord>();
@@ -76,11 +76,15 @@ export class MemoryBambooStore implements BambooStore {
   }
 
   node(id: string): NodeRecord | undefined {
-    return copy(this.nodes.get(id));
+    return copy(this.nodeRows.get(id));
   }
 
   putNode(node: NodeRecord): void {
-    this.nodes.set(node.id, copy(node));
+    this.nodeRows.set(node.id, copy(node));
+  }
+
+  nodes(): NodeRecord[] {
+    return [...this.nodeRows.values()].map((node) => copy(node));
   }
 
   state(nodeId: string): StateRecord | undefined {

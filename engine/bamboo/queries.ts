@@ -116,3 +116,37 @@ export function contextView(rt: BambooRuntime, pipelineId: string) {
   }
   return view;
 }
+
+/**
+ * The run's graph as stored when it started: every node (subprocesses' too, under `pipeline_id`) and every flow
+ * with its gateway condition, so a client can draw the tree without keeping a copy of it.
+ */
+export function pipelineGraph(rt: BambooRuntime) {
+  const rootId = rt.store.run()?.pipelineId;
+  if (rootId === undefined) throw new NotFound("the run has not started");
+  const nodes = rt.store.nodes();
+  return {
+    id: rootId,
+    nodes: nodes.map((node) => ({
+      id: node.id,
+      type: node.type,
+      name: node.name,
+      pipeline_id: node.parentPipelineId,
+      ...(node.code === undefined ? {} : { code: node.code }),
+      ...(node.convergeGatewayId === undefined ? {} : { converge_gateway_id: node.convergeGatewayId }),
+      ...(node.startEventId === undefined ? {} : { start_event_id: node.startEventId }),
+    })),
+    flows: nodes.flatMap((node) =>
+      Object.entries(node.targets).map(([flowId, target]) => {
+        const condition = node.conditions?.find((c) => c.flowId === flowId)?.evaluate;
+        return {
+          id: flowId,
+          source: node.id,
+          target,
+          ...(condition === undefined ? {} : { condition }),
+          ...(node.defaultFlowId === flowId ? { default: true } : {}),
+        };
+      }),
+    ),
+  };
+}

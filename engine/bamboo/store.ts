@@ -23,6 +23,8 @@ export interface BambooStore {
 
   node(id: string): NodeRecord | undefined;
   putNode(node: NodeRecord): void;
+  /** Every node of the run, subprocesses' included, in the order they were stored. */
+  nodes(): NodeRecord[];
 
   state(nodeId: string): StateRecord | undefined;
   putState(state: StateRecord): void;

@@ -104,7 +104,7 @@ function bundleIsFresh(): boolean {
     if (!stat.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : stat.mtimeMs;
     return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
   };
-  const sources = ["worker", "sandbox", "durable", "metrics", "wrangler.toml", "package.json", "package-lock.json"];
+  const sources = ["worker", "sandbox", "durable", "engine", "metrics", "console", "wrangler.toml", "package.json", "package-lock.json"];
   return sources.every((source) => newest(join(ROOT, source)) < bundled);
 }
 

@@ -180,6 +180,17 @@ pipelines.get(
 );
 
 pipelines.get(
+  "/:project/pipelines/:id/graph",
+  describeRoute({ summary: "The run's nodes (subprocesses' included) and flows with their gateway conditions, to draw it", tags: TAGS }),
+  validator("param", PipelineParams, rejectInvalid),
+  requireProject,
+  async (c) => {
+    const { project, id } = c.req.valid("param");
+    return answer(c, await pipelineRunOf(c.env, project, id).graph());
+  },
+);
+
+pipelines.get(
   "/:project/pipelines/:id/context",
   describeRoute({ summary: "The context values of the root pipeline or of a subprocess (?pipeline_id=)", tags: TAGS }),
   validator("param", PipelineParams, rejectInvalid),
