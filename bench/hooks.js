@@ -1,44 +1,30 @@
-// `npm run bench:hooks`: hookflow under its production local runtime (`node scripts/start.js`: the built bundle
-// on workerd serve) vs a Fastify 4 server on Node running the same Fireboom mutatingPreResolve hook natively.
-// Same ~1 KB Fireboom body, 16 connections, autocannon as the load generator, loopback only, a warm-up then a
-// timed run for each. Temp data dir; stops both servers by itself.
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { appLabel, appRootFor, fmt, freePort, QUIET_ENV, removeAppRoot, sleep, startProcess, table } from "./lib.js";
+// `npm run bench:hooks`: hookflow's Fireboom hook path under its production local runtime (`node scripts/start.js`:
+// the built bundle on workerd serve) against two peers running the same mutatingPreResolve hook:
+//   - a sandboxed peer: Fastify 4 + quickjs-emscripten, a warm context per script (bench/fastify-sandboxed-hooks.js);
+//   - native Fastify 4 on Node (bench/fastify-hooks.js).
+// The ~1 KB Fireboom body with 20 tags, 16 connections, autocannon as the load generator on loopback. All servers
+// run at once, pinned to core 1, the client on core 0 (where taskset allows); the servers take turns, several
+// rounds, each round one run per server, and the ratios are medians over the rounds.
+//
+// BENCH_ROUNDS (default 3), BENCH_DURATION_S (default 5 per run), BENCH_WARMUP_S (default 3) shape the run.
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { appLabel, autocannonRun, benchSession, canPin, check, createBenchProject, fmt, freePort, httpClient, loadAverage, median, pinSelf, serverErrorSummary, startHookflow, startProcess, table, sleep, workerdVersionOf } from "./lib.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = new URL("..", import.meta.url).pathname;
 const CONNECTIONS = 16;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const HOOK_PATH = "operation/Todo/CreateOne/mutatingPreResolve";
 const HOOK_SOURCE = `// bench: the Fireboom mutatingPreResolve of spec vector V3
 export default function (ctx) {
   return { ...ctx.input, createdBy: ctx.user.userId };
 }
 `;
+const HEADERS = { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" };
 
-const dataDir = mkdtempSync(join(tmpdir(), "hookflow-bench-hooks-"));
-// scripts/start.js rebuilds <its root>/dist; run it from a snapshot of HEAD (git archive) so the bench neither
-// clobbers the dist/ other processes in the checkout use nor picks up half-edited files. BENCH_IN_PLACE=1 runs
-// the checkout's own scripts/start.js instead; BENCH_APP_ROOT=<dir> a tree prepared by hand (bench/lib.js appRootFor).
-const appRoot = appRootFor(root);
-const servers = [];
-const deadline = setTimeout(() => {
-  console.error("bench:hooks: giving up after 150 s");
-  void cleanup().then(() => process.exit(1));
-}, 150_000);
-
-async function cleanup() {
-  clearTimeout(deadline);
-  for (const server of servers) await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  removeAppRoot(appRoot);
-}
-
-/** The Fireboom body of a mutatingPreResolve call (spec vector V3), padded to about 1 KB with input fields. */
+/** The Fireboom body of a mutatingPreResolve call (spec vector V3), padded to about 1 KB with input fields, and 20 tags. */
 function fireboomBody() {
   const body = {
     __wg: {
@@ -59,118 +45,102 @@ function fireboomBody() {
     cycleCounter: 1,
   };
   for (let i = 0; JSON.stringify(body).length < 1000; i++) body.input.items.push({ id: i, name: `step ${i}`, done: i % 2 === 0 });
+  for (let i = 0; i < 20; i++) body.input.tags.push(`tag-${i}`);
   return JSON.stringify(body);
 }
 
-async function waitFor(check, ms, server) {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (server.exited) throw new Error(`the server exited:\n${server.output.slice(-3000)}`);
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`not ready within ${ms} ms:\n${server.output.slice(-3000)}`);
-    await sleep(200);
+/** A Fastify peer on core 1 (when pinned), ready once it prints "ready". */
+async function startPeer(session, script, pin) {
+  const port = await freePort();
+  const args = [join(root, "bench", script)];
+  const peer = pin ? startProcess("taskset", ["-c", "1", process.execPath, ...args], { cwd: root, env: { ...process.env, PORT: String(port) } }) : startProcess(process.execPath, args, { cwd: root, env: { ...process.env, PORT: String(port) } });
+  session.processes.push(peer);
+  for (const until = Date.now() + 20_000; !peer.output.includes("ready"); await sleep(100)) {
+    if (peer.exited || Date.now() > until) throw new Error(`${script} did not start:\n${peer.output.slice(-2000)}`);
   }
+  return port;
 }
 
-function load(url, body, duration, method = "POST", connections = CONNECTIONS) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      { url, method, connections, duration, body, headers: { "content-type": "application/json", "x-request-id": "3f1c2d7e-8a4b-4c1e-9b7a-2d5e6f708192" } },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
-
-async function measure(name, url, body, connections = CONNECTIONS) {
-  if (body === undefined) {
-    process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
-    await load(url, undefined, WARMUP_S, "GET");
-    const r = await load(url, undefined, DURATION_S, "GET");
-    return summary(name, r, 0);
-  }
-  // One checked request first: a bench of error replies would be meaningless.
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+/** One checked request: a bench of error replies would be meaningless. */
+async function checkReply(name, url, body) {
+  const res = await fetch(url, { method: "POST", headers: HEADERS, body });
   const reply = await res.json();
-  if (res.status !== 200 || reply.input?.createdBy !== "u_1" || reply.hook !== "mutatingPreResolve") {
+  if (res.status !== 200 || reply.input?.createdBy !== "u_1" || reply.hook !== "mutatingPreResolve" || reply.input.tags.length !== 22) {
     throw new Error(`${name} answered ${res.status} ${JSON.stringify(reply)}`);
   }
-  process.stderr.write(`  ${name}: warm-up ${WARMUP_S} s, run ${DURATION_S} s\n`);
-  await load(url, body, WARMUP_S, "POST", connections);
-  const r = await load(url, body, DURATION_S, "POST", connections);
-  return summary(name, r, JSON.stringify(reply).length);
 }
 
-function summary(name, r, replyBytes) {
-  return {
-    name,
-    reqPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    mean: r.latency.average,
-    max: r.latency.max,
-    total: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    replyBytes,
-  };
+async function main() {
+  const session = benchSession("hooks", root, Number(process.env.BENCH_DEADLINE_S ?? 600));
+  const pin = canPin();
+  if (pin) pinSelf();
+  try {
+    const body = fireboomBody();
+    const { server, port, adminToken } = await startHookflow({ appRoot: session.appRoot, dataDir: session.dataDir, pin, onProcess: (p) => session.processes.push(p) });
+    const { call } = httpClient(() => port);
+    const project = await createBenchProject(call, adminToken, "bench", { [HOOK_PATH]: HOOK_SOURCE });
+    const hookKey = check(await call("POST", `/v1/projects/bench/hook-key`, { key: project.key }), [201], "hook key").json.hookKey;
+    const hookflowUrl = `http://127.0.0.1:${port}/fireboom/bench/${hookKey}/${HOOK_PATH}`;
+    const healthUrl = `http://127.0.0.1:${port}/healthz`;
+    const sandboxedUrl = `http://127.0.0.1:${await startPeer(session, "fastify-sandboxed-hooks.js", pin)}/${HOOK_PATH}`;
+    const nativeUrl = `http://127.0.0.1:${await startPeer(session, "fastify-hooks.js", pin)}/${HOOK_PATH}`;
+    for (const [name, url] of [["hookflow", hookflowUrl], ["sandboxed peer", sandboxedUrl], ["native Fastify", nativeUrl]]) await checkReply(name, url, body);
+
+    const targets = [
+      { name: "hookflow", url: hookflowUrl, body },
+      { name: "sandboxed peer (Fastify + QuickJS)", url: sandboxedUrl, body },
+      { name: "native Fastify", url: nativeUrl, body },
+      { name: "hookflow GET /healthz", url: healthUrl, method: "GET" },
+    ];
+    const run = (t, duration, connections = CONNECTIONS) =>
+      autocannonRun({ url: t.url, method: t.method ?? "POST", body: t.body, headers: t.method === "GET" ? {} : HEADERS, connections, duration });
+    for (const t of targets) {
+      session.log(`warm-up ${t.name}, ${WARMUP_S} s`);
+      await run(t, WARMUP_S);
+    }
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const round = {};
+      for (const t of targets) {
+        session.log(`round ${r + 1}/${ROUNDS}: ${t.name}, ${DURATION_S} s`);
+        round[t.name] = await run(t, DURATION_S);
+      }
+      rounds.push(round);
+    }
+    session.log("hookflow at 1 connection (service time)");
+    const single = await run(targets[0], DURATION_S, 1);
+
+    const [hf, sandboxed, native, health] = targets.map((t) => t.name);
+    console.log(`\nbench:hooks: hookflow ${appLabel(root, session.appRoot)} (workerd ${workerdVersionOf(server)}); Fireboom mutatingPreResolve, ${body.length} B body,` +
+      ` ${CONNECTIONS} connections, autocannon ${DURATION_S} s per run after ${WARMUP_S} s warm-up, ${ROUNDS} rounds${pin ? "; servers pinned to core 1, client to core 0" : ""}\n`);
+    const rows = [];
+    rounds.forEach((round, i) => {
+      for (const name of Object.keys(round)) {
+        const x = round[name];
+        rows.push([i + 1, name, fmt(x.reqPerSec, 4), `${x.p50} ms`, `${x.p99} ms`, `${x.max} ms`, x.total, x.non2xx, x.errors + x.timeouts]);
+      }
+    });
+    console.log(table(["round", "server", "req/s", "p50", "p99", "max", "requests", "non-2xx", "errors"], rows));
+    const ratio = (a, b) => median(rounds.map((round) => round[a].reqPerSec / round[b].reqPerSec));
+    const p99 = median(rounds.map((round) => round[hf].p99));
+    const maxStall = Math.max(...rounds.map((round) => round[hf].max));
+    const goal = (met) => (met ? "met" : "NOT met");
+    console.log("\nmedians over the rounds:");
+    console.log(table(["measure", "value", "goal", ""], [
+      ["hookflow / sandboxed peer, req/s", `${fmt(ratio(hf, sandboxed))}x`, ">= 1.0x", goal(ratio(hf, sandboxed) >= 1)],
+      ["hookflow / native Fastify, req/s", `${fmt(ratio(hf, native))}x`, ">= 0.3x", goal(ratio(hf, native) >= 0.3)],
+      ["hookflow / its own /healthz, req/s", `${fmt(ratio(hf, health))}x`, "-", ""],
+      ["hookflow p99 at 16 connections", `${p99} ms`, "<= 15 ms", goal(p99 <= 15)],
+      [`hookflow longest request in ${ROUNDS} x ${DURATION_S} s`, `${maxStall} ms`, "<= 50 ms", goal(maxStall <= 50)],
+      ["hookflow service time (1 connection, 1 / req/s)", `${fmt(1000 / single.reqPerSec)} ms`, "-", ""],
+    ]));
+    console.log(`\nmachine: ${cpus().length} x ${cpus()[0]?.model}; load average at the end ${loadAverage()}`);
+    const errors = serverErrorSummary(server, "hooks");
+    if (errors) console.log(`\nserver log: ${errors}`);
+    console.log("\n" + JSON.stringify({ rounds, single }));
+  } finally {
+    await session.cleanup();
+  }
 }
 
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
-const loadBefore = loadAverage();
-try {
-  const body = fireboomBody();
-
-  // (a) hookflow: node scripts/start.js (builds dist/ and serves it with workerd serve).
-  const hfPort = await freePort();
-  const token = `bench-${Math.random().toString(36).slice(2)}`;
-  const hookflow = startProcess(process.execPath, [join(appRoot, "scripts/start.js")], {
-    cwd: appRoot,
-    env: { ...QUIET_ENV, PORT: String(hfPort), HOOKFLOW_DATA_DIR: dataDir, HOOKFLOW_ADMIN_TOKEN: token },
-  });
-  servers.push(hookflow);
-  const hf = `http://127.0.0.1:${hfPort}`;
-  await waitFor(async () => (await fetch(`${hf}/healthz`)).status === 200, 90_000, hookflow);
-  const auth = { authorization: `Bearer ${token}` };
-  const created = await fetch(`${hf}/v1/projects/bench`, { method: "PUT", headers: auth });
-  const project = await created.json();
-  if (!project.fireboomBaseUrl) throw new Error(`PUT /v1/projects/bench answered ${created.status} ${JSON.stringify(project)}`);
-  const uploaded = await fetch(`${hf}/v1/projects/bench/scripts/${HOOK_PATH}`, {
-    method: "PUT",
-    headers: { ...auth, "content-type": "application/javascript" },
-    body: HOOK_SOURCE,
-  });
-  if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`script upload answered ${uploaded.status} ${await uploaded.text()}`);
-  const hookUrl = `${project.fireboomBaseUrl.replace(/\/$/, "")}/operation/Todo/CreateOne/mutatingPreResolve`;
-  const a = await measure("hookflow (npm start: workerd serve)", hookUrl, body);
-  // One connection: the service time of one request, without queueing behind 15 others.
-  const single = await measure("hookflow, 1 connection (service time)", hookUrl, body, 1);
-  // The same runtime without the hook: what Hono + workerd serve alone reach on this machine.
-  const health = await measure("hookflow GET /healthz (no hook, for reference)", `${hf}/healthz`, undefined);
-  await hookflow.stop();
-
-  // (b) Fastify 4 on Node, the same hook natively.
-  const fPort = await freePort();
-  const fastify = startProcess(process.execPath, [join(root, "bench/fastify-hooks.js")], { cwd: root, env: { ...process.env, PORT: String(fPort) } });
-  servers.push(fastify);
-  await waitFor(async () => fastify.output.includes("ready"), 20_000, fastify);
-  const b = await measure("Fastify 4 on Node (native hook)", `http://127.0.0.1:${fPort}/operation/Todo/CreateOne/mutatingPreResolve`, body);
-
-  console.log(`\nhookflow ${appLabel(root, appRoot)}; Fireboom mutatingPreResolve, ${body.length} B body, ${CONNECTIONS} connections, autocannon ${DURATION_S} s after ${WARMUP_S} s warm-up\n`);
-  const row = (r) => [r.name, fmt(r.reqPerSec, 4), `${r.p50} ms`, `${r.p99} ms`, `${fmt(r.mean)} ms`, `${r.max} ms`, r.total, r.non2xx, r.errors];
-  console.log(table(["server", "req/s", "p50", "p99", "mean", "max", "requests", "non-2xx", "errors"], [row(a), row(b), row(single), row(health)]));
-  const ratio = a.reqPerSec / b.reqPerSec;
-  console.log(`\nhookflow / fastify throughput: ${fmt(ratio)}x (goal >= 1.0x: ${ratio >= 1 ? "met" : "NOT met"})`);
-  console.log(
-    `hookflow service time per request (1 connection, 1 / req/s): ${fmt(1000 / single.reqPerSec)} ms; /healthz at 16 connections: ` +
-      `${fmt(1000 / health.reqPerSec)} ms (autocannon records whole milliseconds, so sub-ms latencies read as 0-1 ms)`,
-  );
-  console.log(`hookflow p99: ${a.p99} ms (goal <= 10 ms: ${a.p99 <= 10 ? "met" : "NOT met"}); p99 ratio hookflow/fastify ${fmt(a.p99 / b.p99)}x`);
-  console.log(`\nmachine: ${cpus().length} x ${cpus()[0]?.model}; load average before ${loadBefore}, after ${loadAverage()}` +
-    (Number(loadBefore.split(" ")[0]) > cpus().length / 2 ? " — the machine was busy: numbers are pessimistic, re-run when it is idle" : ""));
-  console.log("\n" + JSON.stringify({ hookflow: a, fastify: b, hookflowOneConnection: single, healthz: health }));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await main();

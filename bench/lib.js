@@ -47,15 +47,22 @@ export function bundle(root, config, outdir) {
   });
   if (result.status !== 0) throw new Error(`wrangler failed:\n${result.stdout}\n${result.stderr}`);
   const files = readdirSync(outdir);
+  const main = files.find((f) => /^[a-z-]+\.js$/.test(f));
   return {
-    main: files.find((f) => f.endsWith(".js")),
+    main,
     wasm: files.filter((f) => f.endsWith(".wasm")),
+    // Modules of wrangler's Text rules (the formula.js bundle), emitted beside the main module with a hash prefix.
+    text: files.filter((f) => f.endsWith(".js") && f !== main),
   };
 }
 
 /** Writes a workerd capnp config serving the bundle in `dir` on 127.0.0.1:port, with one SQLite DO namespace. */
-export function writeWorkerdConfig(dir, { main, wasm }, port, { className, binding, compatibilityDate, flags }) {
-  const modules = [`(name = "${main}", esModule = embed "${main}")`, ...wasm.map((w) => `(name = "${w}", wasm = embed "${w}")`)];
+export function writeWorkerdConfig(dir, { main, wasm, text: textModules }, port, { className, binding, compatibilityDate, flags }) {
+  const modules = [
+    `(name = "${main}", esModule = embed "${main}")`,
+    ...wasm.map((w) => `(name = "${w}", wasm = embed "${w}")`),
+    ...textModules.map((t) => `(name = "${t}", text = embed "${t}")`),
+  ];
   const text = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .bench), (name = "do-storage", disk = (path = "${join(dir, "do")}", writable = true)) ],
