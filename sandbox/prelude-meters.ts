@@ -7,7 +7,7 @@ import { GUEST_FLUSH_US, NATIVE_RATES } from "./cost-model";
  * original runs. Charges are summed here and handed to the host (`host("charge", ns)`) once they reach
  * GUEST_FLUSH_US, so a large call is refused before it starts and a cheap one costs no bridge crossing.
  *
- * Defines `charge(ns)`, `resetCharges()` and `RATES` for the rest of the prelude. Like the prelude, it avoids
+ * Defines `charge(ns)`, `resetCharges()`, `RATES` and `nativeParse` for the rest of the prelude. Like the prelude, it avoids
  * template literals so it can live inside one.
  */
 export const METERS_SOURCE = /* js */ `
@@ -27,6 +27,8 @@ export const METERS_SOURCE = /* js */ `
   const resetCharges = () => { owed = 0; };
 
   const apply = Reflect.apply;
+  // The views of a call's arguments parse their levels with the original, charging inline (prelude.ts).
+  const nativeParse = JSON.parse;
   const toStr = String;
   const lengthOf = (value) => {
     const n = value === null || value === undefined ? 0 : Number(value.length);
@@ -40,47 +42,52 @@ export const METERS_SOURCE = /* js */ `
   function replaceMethod(holder, name, make) {
     const original = holder[name];
     if (typeof original !== "function") return;
-    const metered = make(original);
+    const metered = make(original, Function.prototype.call.bind(original));
     Object.defineProperty(metered, "name", { value: original.name });
     Object.defineProperty(metered, "length", { value: original.length });
     Object.defineProperty(holder, name, { value: metered, writable: true, enumerable: false, configurable: true });
   }
-  // A string method charged by the length of its receiver; \`when\` skips the charge where another meter pays
+  // Calls \`original\` (as \`invoke\`, its bound call) with exactly the arguments the wrapper got: fixed arities
+  // avoid an arguments array on the hot path, and some built-ins tell an absent argument from undefined
+  // (concat, splice, reduce).
+  const forward = (invoke, original, self, count, a, b, c, rest) =>
+    count === 0 ? invoke(self) : count === 1 ? invoke(self, a) : count === 2 ? invoke(self, a, b) : count === 3 ? invoke(self, a, b, c) : apply(original, self, rest);
+  // A string method charged by the length of its receiver; \`when(a)\` skips the charge where another meter pays
   // (a RegExp pattern is charged by the RegExp method the original calls).
   function meterString(name, rate, when) {
-    replaceMethod(String.prototype, name, (original) => ({
-      [name](...args) {
+    replaceMethod(String.prototype, name, (original, invoke) => ({
+      [name](a, b, c) {
         const self = receiverString(this);
-        if (typeof self === "string" && (when === undefined || when(args))) charge(self.length * rate);
-        return apply(original, self, args);
+        if (typeof self === "string" && self.length > 64 && (when === undefined || when(a))) charge(self.length * rate);
+        return forward(invoke, original, self, arguments.length, a, b, c, arguments);
       },
     })[name]);
   }
-  // A method charged before it runs by cost(receiver, args), and, when given, after it ran by extra(result, receiver).
+  // A method charged before it runs by cost(receiver, a, b), and, when given, after it ran by extra(result, receiver).
   function meter(holder, name, cost, extra) {
-    replaceMethod(holder, name, (original) => ({
-      [name](...args) {
-        charge(cost(this, args));
-        const result = apply(original, this, args);
+    replaceMethod(holder, name, (original, invoke) => ({
+      [name](a, b, c) {
+        charge(cost(this, a, b, arguments));
+        const result = forward(invoke, original, this, arguments.length, a, b, c, arguments);
         if (extra !== undefined) charge(extra(result, this));
         return result;
       },
     })[name]);
   }
 
-  const plainPattern = (args) => args[0] === null || (typeof args[0] !== "object" && typeof args[0] !== "function");
+  const plainPattern = (pattern) => pattern === null || (typeof pattern !== "object" && typeof pattern !== "function");
   for (const name of ["indexOf", "lastIndexOf", "includes"]) meterString(name, RATES.stringSearch);
   for (const name of ["replace", "replaceAll"]) meterString(name, RATES.stringReplace, plainPattern);
-  meterString("split", RATES.stringSplit, (args) => plainPattern(args) && args[0] !== "" && args[0] !== undefined);
-  meterString("split", RATES.stringSplitChars, (args) => args[0] === "");
+  meterString("split", RATES.stringSplit, (separator) => plainPattern(separator) && separator !== "" && separator !== undefined);
+  meterString("split", RATES.stringSplitChars, (separator) => separator === "");
   for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"]) meterString(name, RATES.stringCase);
   meterString("normalize", RATES.stringNormalize);
-  meter(String.prototype, "repeat", (self, [count]) => lengthOf(receiverString(self)) * (Number(count) > 0 ? Number(count) : 0) * RATES.stringBuild);
-  for (const name of ["padStart", "padEnd"]) meter(String.prototype, name, (self, [target]) => (Number(target) > 0 ? Number(target) : 0) * RATES.stringBuild);
+  meter(String.prototype, "repeat", (self, count) => lengthOf(receiverString(self)) * (Number(count) > 0 ? Number(count) : 0) * RATES.stringBuild);
+  for (const name of ["padStart", "padEnd"]) meter(String.prototype, name, (self, target) => (Number(target) > 0 ? Number(target) : 0) * RATES.stringBuild);
 
   // RegExp paths: String.prototype.replace/split/match with a RegExp pattern land here. exec and test are not
   // metered: the methods above call exec once per match, and a backtracking exec polls the interrupt handler.
-  const regexpCost = (rate) => (self, [input]) => lengthOf(receiverString(input)) * rate;
+  const regexpCost = (rate) => (self, input) => lengthOf(receiverString(input)) * rate;
   meter(RegExp.prototype, Symbol.replace, regexpCost(RATES.stringReplace));
   meter(RegExp.prototype, Symbol.match, regexpCost(RATES.stringReplace));
   meter(RegExp.prototype, Symbol.split, regexpCost(RATES.stringSplitChars));
@@ -103,14 +110,18 @@ export const METERS_SOURCE = /* js */ `
   }
   meter(Array.prototype, "fill", perElement(RATES.arrayFill));
   for (const name of ["splice", "toSpliced"]) meter(Array.prototype, name, perElement(RATES.arrayCopy));
-  meter(Array.prototype, "concat", (self, args) => (lengthOf(self) + args.reduce((n, a) => n + (Array.isArray(a) ? lengthOf(a) : 1), 0)) * RATES.arrayCopy);
+  meter(Array.prototype, "concat", (self, a, b, args) => {
+    let n = lengthOf(self);
+    for (let i = 0; i < args.length; i++) n += Array.isArray(args[i]) ? lengthOf(args[i]) : 1;
+    return n * RATES.arrayCopy;
+  });
   // flat's nested arrays are only known by what comes out; the receiver is charged before, the rest after.
   for (const name of ["flat", "flatMap"]) {
     meter(Array.prototype, name, perElement(RATES.arrayCopy), (result, self) => Math.max(0, lengthOf(result) - lengthOf(self)) * RATES.arrayCopy);
   }
-  meter(Array, "from", (self, [items]) => {
+  meter(Array, "from", (self, items) => {
     const n = items === null || items === undefined ? 0 : typeof items === "string" ? items.length : typeof items.size === "number" ? items.size : lengthOf(items);
     return n * RATES.arrayCopy;
   });
-  meter(JSON, "parse", (self, [text]) => lengthOf(receiverString(text)) * RATES.jsonParse);
+  meter(JSON, "parse", (self, text) => lengthOf(receiverString(text)) * RATES.jsonParse);
 `;

@@ -306,7 +306,8 @@ ${TIMERS_SOURCE}
       const text = this.text;
       if (text === undefined) return target;
       this.text = undefined;
-      const items = JSON.parse(text.slice(this.start, this.end));
+      charge((this.end - this.start) * RATES.jsonParse);
+      const items = nativeParse(text.slice(this.start, this.end));
       const call = this.call;
       // kind 0: an object level, as [key, value, ...] with references or as a plain object; kind 1: an array
       // level with references; kind 2: a plain array. Plain levels hold their whole subtree, frozen here; a

@@ -56,6 +56,7 @@ export class Slot {
   private interrupts = 0;
   /** When this call's wall-clock limit ends (Date.now()). */
   private deadline = 0;
+  private runtimeLimits = { memoryBytes: -1, stackBytes: -1 };
   private memoryLimit = 0;
   private heapBaseline = 0;
   private breach: Breach | undefined;
@@ -169,8 +170,7 @@ export class Slot {
     this.deadline = Date.now() + request.limits.wallMs;
     this.memoryLimit = request.limits.memoryBytes;
     this.heapBaseline = this.engine.module.getWasmMemory().buffer.byteLength;
-    this.runtime.setMemoryLimit(request.limits.memoryBytes);
-    this.runtime.setMaxStackSize(request.limits.stackBytes);
+    this.applyRuntimeLimits(request.limits.memoryBytes, request.limits.stackBytes);
     try {
       // A decorator may define globals that a module reads as it loads, so it is evaluated first.
       if (request.decorate !== undefined) this.decorator(request.decorate);
@@ -289,8 +289,17 @@ export class Slot {
     }
   }
 
+  /** The runtime's own memory and stack limits, set only when they change (most calls of a slot share them). */
+  private applyRuntimeLimits(memoryBytes: number, stackBytes: number): void {
+    if (memoryBytes !== this.runtimeLimits.memoryBytes) this.runtime.setMemoryLimit(memoryBytes);
+    if (stackBytes !== this.runtimeLimits.stackBytes) this.runtime.setMaxStackSize(stackBytes);
+    this.runtimeLimits = { memoryBytes, stackBytes };
+  }
+
   /** Runs the guest's promise jobs until none is left, charging each, and stops at a breach. */
   private runJobs(call: CallState): void {
+    // Most calls of a synchronous export queue no job at all.
+    if (!this.runtime.hasPendingJob()) return;
     for (;;) {
       const jobs = this.enter(() => this.runtime.executePendingJobs(JOB_BATCH));
       if (jobs.error) throw this.guestFailure(jobs.error);
