@@ -125,12 +125,58 @@ export interface Invocation {
   usage: unknown;
 }
 
+/** One side of a replay: the version that ran and what came of it (docs/hooks.md "Recorded calls and replay"). */
+export interface CallOutcome {
+  version: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string; stack?: string };
+  logs: { level: string; message: string }[];
+  usage: unknown;
+  omitted?: string[];
+}
+
+/** An event kept because no node waited for its name and key yet (docs/waits.md "Correlated events"). */
+export interface BufferedEvent {
+  id: string;
+  name: string;
+  correlationKey: string;
+  payload: unknown;
+  receivedAt: string | null;
+  expiresAt: string;
+}
+
 /** What a project key's text says about its project (`hf_<project>.<key id>.<secret>`). */
 export function projectOfApiKey(token: string): string | undefined {
   return /^hf_([a-z0-9][a-z0-9-]{0,62})\./.exec(token)?.[1];
 }
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+/** Why following a run's events stopped: the run has ended, the API refused the stream, or the page let go. */
+export type StreamEnd = "ended" | "refused" | "aborted";
+
+/** Root states after which bamboo writes nothing more for a run (docs/pipelines.md). */
+const FINAL_PIPELINE_STATES: ReadonlySet<string> = new Set(["FINISHED", "REVOKED"]);
+/** A NocoBase execution's only statuses that are not final: queueing (null) and started (0). */
+const EXECUTION_QUEUEING = null;
+const EXECUTION_STARTED = 0;
+/** A dropped event stream is resumed after RECONNECT_FIRST_MS, doubled while streams bring nothing, up to RECONNECT_MAX_MS. */
+const RECONNECT_FIRST_MS = 1000;
+const RECONNECT_MAX_MS = 30_000;
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
 
 export class Client {
   constructor(private readonly session: Session) {}
@@ -195,17 +241,26 @@ export class Client {
 
   /**
    * Follows a run's events as Server-Sent Events (fetch, because EventSource cannot send the bearer token), calling
-   * `onEvent` for each, until `signal` aborts. Reconnects after a dropped stream from the last event seen.
+   * `onEvent` for each. A dropped stream (or a 5xx) is resumed from the last event seen, after 1 s, and twice as long
+   * each time the stream brought nothing (no event, no heartbeat), up to 30 s. It stops for good once the run has ended
+   * (the server ends the stream after a final state's last event), when the API refuses the stream (4xx), and when
+   * `signal` aborts; it answers which.
    */
-  async followEvents(kind: "pipelines" | "executions", id: string, onEvent: (event: RunEvent) => void, signal: AbortSignal): Promise<void> {
+  async followEvents(kind: "pipelines" | "executions", id: string, onEvent: (event: RunEvent) => void, signal: AbortSignal): Promise<StreamEnd> {
     let lastId = "";
+    let delay = 0;
     while (!signal.aborted) {
+      let heard = false;
       try {
         const response = await fetch(this.url(`/${kind}/${encodeURIComponent(id)}/events`), {
           headers: { Authorization: `Bearer ${this.session.token}`, Accept: "text/event-stream", ...(lastId ? { "Last-Event-ID": lastId } : {}) },
           signal,
         });
-        if (!response.ok || response.body === null) return;
+        // 204: the run has ended and nothing came after the last event seen.
+        if (response.status === 204) return "ended";
+        if (response.status >= 400 && response.status < 500) return "refused";
+        // A 5xx is a stream that did not start: tried again like one that dropped.
+        if (!response.ok || response.body === null) throw new Error(`the event stream answered ${response.status}`);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
         for (;;) {
@@ -223,15 +278,30 @@ export class Client {
               .join("\n");
             const idLine = frame.split("\n").find((line) => line.startsWith("id:"));
             if (idLine) lastId = idLine.slice(3).trim();
+            // An event or a heartbeat (a comment) says the stream was working, unlike the `retry:` every stream opens with.
+            if (data || frame.startsWith(":")) heard = true;
             if (data) onEvent(JSON.parse(data) as RunEvent);
           }
         }
       } catch {
-        if (signal.aborted) return;
+        if (signal.aborted) return "aborted";
       }
-      // The stream ended (the server closes idle streams): reconnect after a short pause.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (signal.aborted) return "aborted";
+      // The stream ended: after a final state's last event, or cut while idle (a restart, a proxy). Only the run's
+      // state tells which; a run that is gone (404) has ended too.
+      const ended = await this.runHasEnded(kind, id).catch((failure: unknown) => failure instanceof ApiRefusal && failure.status === 404);
+      if (ended) return "ended";
+      delay = heard ? RECONNECT_FIRST_MS : Math.min(Math.max(delay * 2, RECONNECT_FIRST_MS), RECONNECT_MAX_MS);
+      await pause(delay, signal);
     }
+    return "aborted";
+  }
+
+  /** Whether the run is in a final state: a pipeline FINISHED or REVOKED, an execution neither queueing nor started. */
+  private async runHasEnded(kind: "pipelines" | "executions", id: string): Promise<boolean> {
+    if (kind === "pipelines") return FINAL_PIPELINE_STATES.has((await this.pipelineStates(id)).state);
+    const { status } = await this.execution(id);
+    return status !== EXECUTION_QUEUEING && status !== EXECUTION_STARTED;
   }
 
   // Workflows (NocoBase)
@@ -295,6 +365,12 @@ export class Client {
   sendEvent(body: { name: string; correlationKey: string; payload?: unknown; ttlSeconds?: number }) {
     return this.call<unknown>("POST", "/events", body);
   }
+  bufferedEvents(name: string, correlationKey: string) {
+    const query = new URLSearchParams();
+    if (name) query.set("name", name);
+    if (correlationKey) query.set("key", correlationKey);
+    return this.call<{ events: BufferedEvent[] }>("GET", `/events${query.size === 0 ? "" : `?${query}`}`);
+  }
   listSubscriptions() {
     return this.call<{ subscriptions: { name: string; url: string; events: string[] }[] }>("GET", "/subscriptions");
   }
@@ -313,6 +389,6 @@ export class Client {
     return this.call<Record<string, unknown>>("GET", `/invocations/${encodeURIComponent(id)}`);
   }
   replayInvocation(id: string, body: { version?: number; live?: boolean }) {
-    return this.call<{ recorded: Record<string, unknown>; replay: Record<string, unknown> }>("POST", `/invocations/${encodeURIComponent(id)}/replay`, body);
+    return this.call<{ recorded: CallOutcome; replay: CallOutcome }>("POST", `/invocations/${encodeURIComponent(id)}/replay`, body);
   }
 }

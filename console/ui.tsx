@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "hono/jsx/dom";
-import { ApiRefusal } from "./client";
+import { ApiRefusal, type StreamEnd } from "./client";
 
 /** Data loaded by `load` whenever `deps` change, with its error; `reload` loads it again. */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | undefined; error: string | undefined; reload: () => void } {
@@ -81,4 +81,14 @@ export function parseJson(text: string, field: string): unknown {
   } catch (error) {
     throw new Error(`${field} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Whether a run page still follows the run's event stream, and why not once it stopped. */
+export function StreamLine({ end }: { end: StreamEnd | undefined }) {
+  const text = end === undefined ? "Live: following the run's events." : end === "ended" ? "The run has ended: no more events." : "Not following the run's events.";
+  return (
+    <p class="hint" data-testid="stream" data-stream={end ?? "live"}>
+      {text}
+    </p>
+  );
 }

@@ -24,6 +24,18 @@ export interface EventAnswer {
   readonly delivered: boolean;
 }
 
+/** An event kept for a waiter still to come, as its broker stores it (times in ms since the epoch). */
+export interface BufferedEvent {
+  readonly id: string;
+  readonly name: string;
+  readonly correlationKey: string;
+  /** The payload as its JSON text: the RPC stub's types cannot carry an `unknown`. */
+  readonly payloadJson: string;
+  /** null for an event kept before brokers stored when they accepted one. */
+  readonly receivedAt: number | null;
+  readonly expiresAt: number;
+}
+
 export interface EventBrokerEnv extends MetricsEnv {
   readonly PIPELINE_RUNS: DurableObjectNamespace<PipelineRun>;
   readonly EXECUTION_RUNS: DurableObjectNamespace<ExecutionRun>;
@@ -36,7 +48,7 @@ const RETRY_MS = 1000;
 
 const SCHEMA = [
   // seq orders both tables: events are delivered in acceptance order, each to the earliest waiter.
-  "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL, expires_at INTEGER NOT NULL, received_at INTEGER)",
   "CREATE INDEX IF NOT EXISTS events_pair ON events (name, key, seq)",
   "CREATE TABLE IF NOT EXISTS waiters (seq INTEGER PRIMARY KEY AUTOINCREMENT, waiter TEXT NOT NULL UNIQUE, name TEXT NOT NULL, key TEXT NOT NULL)",
   "CREATE INDEX IF NOT EXISTS waiters_pair ON waiters (name, key, seq)",
@@ -59,6 +71,10 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
   constructor(ctx: DurableObjectState, env: EventBrokerEnv) {
     super(ctx, env);
     for (const statement of SCHEMA) this.sql.exec(statement);
+    // Brokers created before events carried their arrival time get the column; the events they kept show none.
+    if (!this.sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray().some((column) => column.name === "received_at")) {
+      this.sql.exec("ALTER TABLE events ADD COLUMN received_at INTEGER");
+    }
   }
 
   /** Accepts an event: delivers it now if a node waits (and no earlier event of the pair does), else keeps it. */
@@ -72,12 +88,13 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
     const now = Date.now();
     const expiresAt = now + event.ttlSeconds * 1000;
     this.sql.exec(
-      "INSERT INTO events (id, name, key, payload, expires_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO events (id, name, key, payload, expires_at, received_at) VALUES (?, ?, ?, ?, ?, ?)",
       event.id,
       event.name,
       event.correlationKey,
       JSON.stringify(event.payload ?? null),
       expiresAt,
+      now,
     );
     this.sql.exec("INSERT INTO answers (id, delivered, keep_until) VALUES (?, NULL, ?)", event.id, Math.max(expiresAt, now + ANSWER_KEEP_MS));
     recordCorrelatedEvent();
@@ -105,6 +122,24 @@ export class EventBroker extends DurableObject<EventBrokerEnv> {
       events: count("SELECT COUNT(*) AS n FROM events WHERE name = ? AND key = ? AND expires_at > ?", name, correlationKey, Date.now()),
       waiters: count("SELECT COUNT(*) AS n FROM waiters WHERE name = ? AND key = ?", name, correlationKey),
     };
+  }
+
+  /** The unexpired events no node has taken yet, of `name` and/or `correlationKey` when given, newest first. */
+  buffered(filter: { name?: string; correlationKey?: string }, limit: number): BufferedEvent[] {
+    const name = filter.name ?? null;
+    const key = filter.correlationKey ?? null;
+    return this.sql
+      .exec<{ id: string; name: string; key: string; payload: string; received_at: number | null; expires_at: number }>(
+        "SELECT id, name, key, payload, received_at, expires_at FROM events WHERE expires_at > ? AND (? IS NULL OR name = ?) AND (? IS NULL OR key = ?) ORDER BY seq DESC LIMIT ?",
+        Date.now(),
+        name,
+        name,
+        key,
+        key,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, name: row.name, correlationKey: row.key, payloadJson: row.payload, receivedAt: row.received_at, expiresAt: row.expires_at }));
   }
 
   /** Drops expired events and forgotten answers, and retries the pairs whose delivery failed. */

@@ -1,4 +1,4 @@
-import type { EventBroker } from "./event-broker";
+import type { BufferedEvent, EventBroker } from "./event-broker";
 
 /**
  * Which EventBroker holds the events and waiters of one name + correlation key: one of EVENT_SHARDS objects of
@@ -24,5 +24,30 @@ function shardOf(name: string, correlationKey: string): number {
 
 /** The broker object of a project's name + correlation key. */
 export function eventBrokerOf(env: EventBrokersEnv, project: string, name: string, correlationKey: string): DurableObjectStub<EventBroker> {
-  return env.EVENT_BROKERS.get(env.EVENT_BROKERS.idFromName(`${project}/events/${shardOf(name, correlationKey)}`));
+  return brokerOfShard(env, project, shardOf(name, correlationKey));
+}
+
+function brokerOfShard(env: EventBrokersEnv, project: string, shard: number): DurableObjectStub<EventBroker> {
+  return env.EVENT_BROKERS.get(env.EVENT_BROKERS.idFromName(`${project}/events/${shard}`));
+}
+
+/**
+ * A project's buffered events, newest first, at most `limit`: from the pair's one broker when both name and key are
+ * given, else from all its brokers at once, merged by arrival (events kept before arrival times were stored last).
+ */
+export async function bufferedEvents(
+  env: EventBrokersEnv,
+  project: string,
+  filter: { name?: string; correlationKey?: string },
+  limit: number,
+): Promise<BufferedEvent[]> {
+  const { name, correlationKey } = filter;
+  if (name !== undefined && correlationKey !== undefined) return eventBrokerOf(env, project, name, correlationKey).buffered(filter, limit);
+  const shards = await Promise.all(
+    Array.from({ length: EVENT_SHARDS }, (_, shard) => brokerOfShard(env, project, shard).buffered(filter, limit)),
+  );
+  return shards
+    .flat()
+    .sort((a, b) => (b.receivedAt ?? -1) - (a.receivedAt ?? -1))
+    .slice(0, limit);
 }

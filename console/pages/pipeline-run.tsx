@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from "hono/jsx/dom";
-import type { Client, GraphNode, PipelineGraph, RunEvent, StateView } from "../client";
+import type { Client, GraphNode, PipelineGraph, RunEvent, StateView, StreamEnd } from "../client";
 import { GraphView } from "../graph/graph-view";
 import { placeGraph } from "../graph/layout";
 import { pipelineGraphInput } from "../graph/pipeline";
 import { href } from "../route";
-import { ErrorLine, Json, OutcomeLine, parseJson, useAction, useLoad } from "../ui";
+import { ErrorLine, Json, OutcomeLine, parseJson, StreamLine, useAction, useLoad } from "../ui";
 
 function stateNames(view: StateView | undefined): Record<string, string> {
   const names: Record<string, string> = {};
@@ -25,25 +25,31 @@ export function PipelineRunPage({ client, id }: { client: Client; id: string }) 
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [outcome, act] = useAction();
   const refreshQueued = useRef(false);
+  const [streamEnd, setStreamEnd] = useState<StreamEnd | undefined>(undefined);
 
   // Every engine event may change states: reload them, at most once per batch of events that arrive together.
   useEffect(() => {
     const abort = new AbortController();
     setEvents([]);
-    void client.followEvents(
-      "pipelines",
-      id,
-      (event) => {
-        setEvents((seen) => (seen.some((e) => e.seq === event.seq) ? seen : [...seen, event]));
-        if (refreshQueued.current) return;
-        refreshQueued.current = true;
-        setTimeout(() => {
-          refreshQueued.current = false;
-          states.reload();
-        }, 50);
-      },
-      abort.signal,
-    );
+    setStreamEnd(undefined);
+    void client
+      .followEvents(
+        "pipelines",
+        id,
+        (event) => {
+          setEvents((seen) => (seen.some((e) => e.seq === event.seq) ? seen : [...seen, event]));
+          if (refreshQueued.current) return;
+          refreshQueued.current = true;
+          setTimeout(() => {
+            refreshQueued.current = false;
+            states.reload();
+          }, 50);
+        },
+        abort.signal,
+      )
+      .then((end) => {
+        if (!abort.signal.aborted) setStreamEnd(end);
+      });
     return () => abort.abort();
   }, [id]);
 
@@ -66,6 +72,7 @@ export function PipelineRunPage({ client, id }: { client: Client; id: string }) 
           </button>
         ))}
       </div>
+      <StreamLine end={streamEnd} />
       <OutcomeLine outcome={outcome} />
       <ErrorLine error={graph.error ?? states.error} />
       <div class="run-layout">

@@ -50,6 +50,8 @@ export function WaitsPage({ client }: { client: Client }) {
   const subscriptions = useLoad(() => client.listSubscriptions(), []);
   const [shown, setShown] = useState<string | undefined>(undefined);
   const deliveries = useLoad(() => (shown === undefined ? Promise.resolve(undefined) : client.deliveries(shown)), [shown]);
+  const [bufferedOf, setBufferedOf] = useState({ name: "", correlationKey: "" });
+  const buffered = useLoad(() => client.bufferedEvents(bufferedOf.name, bufferedOf.correlationKey), [bufferedOf.name, bufferedOf.correlationKey]);
   const [event, setEvent] = useState({ name: "", correlationKey: "", payload: "{}", ttl: "" });
   const [outcome, act] = useAction();
   return (
@@ -91,13 +93,16 @@ export function WaitsPage({ client }: { client: Client }) {
         aria-label="send an event"
         onSubmit={(e: Event) => {
           e.preventDefault();
-          void act("send event", async () =>
-            client.sendEvent({
-              name: event.name,
-              correlationKey: event.correlationKey,
-              payload: parseJson(event.payload, "payload"),
-              ...(event.ttl ? { ttlSeconds: Number(event.ttl) } : {}),
-            }),
+          void act(
+            "send event",
+            async () =>
+              client.sendEvent({
+                name: event.name,
+                correlationKey: event.correlationKey,
+                payload: parseJson(event.payload, "payload"),
+                ...(event.ttl ? { ttlSeconds: Number(event.ttl) } : {}),
+              }),
+            buffered.reload,
           );
         }}
       >
@@ -116,6 +121,51 @@ export function WaitsPage({ client }: { client: Client }) {
         <button type="submit">Send</button>
         <OutcomeLine outcome={outcome} />
       </form>
+
+      <h2>Buffered events</h2>
+      <p>Events no node has taken yet, newest first (at most 50): with both a name and a key, only that pair's.</p>
+      <form class="filters" aria-label="buffered events" onSubmit={(e: Event) => e.preventDefault()}>
+        <label>
+          name <input name="buffered-name" value={bufferedOf.name} onChange={(e: Event) => setBufferedOf({ ...bufferedOf, name: (e.target as HTMLInputElement).value })} />
+        </label>
+        <label>
+          correlation key{" "}
+          <input name="buffered-key" value={bufferedOf.correlationKey} onChange={(e: Event) => setBufferedOf({ ...bufferedOf, correlationKey: (e.target as HTMLInputElement).value })} />
+        </label>
+        <button type="button" onClick={buffered.reload}>
+          Refresh
+        </button>
+      </form>
+      <ErrorLine error={buffered.error} />
+      <table class="list" aria-label="buffered events">
+        <thead>
+          <tr>
+            <th scope="col">received</th>
+            <th scope="col">name</th>
+            <th scope="col">correlation key</th>
+            <th scope="col">id</th>
+            <th scope="col">expires</th>
+            <th scope="col">payload</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(buffered.data?.events ?? []).map((kept) => (
+            <tr>
+              <td>{kept.receivedAt ?? "?"}</td>
+              <td>{kept.name}</td>
+              <td>{kept.correlationKey}</td>
+              <td>
+                <code>{kept.id}</code>
+              </td>
+              <td>{kept.expiresAt}</td>
+              <td>
+                <code>{JSON.stringify(kept.payload)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {buffered.data?.events.length === 0 ? <p>No buffered events.</p> : null}
 
       <h2>Subscriptions</h2>
       <ErrorLine error={subscriptions.error} />

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "hono/jsx/dom";
-import type { Client, Job, Workflow } from "../client";
+import type { Client, Job, StreamEnd, Workflow } from "../client";
 import { GraphView } from "../graph/graph-view";
 import { placeGraph } from "../graph/layout";
 import { workflowGraphInput } from "../graph/workflow";
 import { href } from "../route";
-import { ErrorLine, Json, OutcomeLine, parseJson, useAction, useLoad } from "../ui";
+import { ErrorLine, Json, OutcomeLine, parseJson, StreamLine, useAction, useLoad } from "../ui";
 
 /** NocoBase's job and execution statuses (an execution's null is QUEUEING; its 0 is STARTED). */
 const STATUS: Record<number, string> = { 0: "PENDING", 1: "RESOLVED", [-1]: "FAILED", [-2]: "ERROR", [-3]: "ABORTED", [-4]: "CANCELED", [-5]: "REJECTED", [-6]: "RETRY_NEEDED" };
@@ -160,9 +160,15 @@ export function ExecutionPage({ client, id }: { client: Client; id: string }) {
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [outcome, act] = useAction();
 
+  const [streamEnd, setStreamEnd] = useState<StreamEnd | undefined>(undefined);
   useEffect(() => {
     const abort = new AbortController();
-    void client.followEvents("executions", id, () => execution.reload(), abort.signal);
+    setStreamEnd(undefined);
+    void client
+      .followEvents("executions", id, () => execution.reload(), abort.signal)
+      .then((end) => {
+        if (!abort.signal.aborted) setStreamEnd(end);
+      });
     return () => abort.abort();
   }, [id]);
 
@@ -184,6 +190,7 @@ export function ExecutionPage({ client, id }: { client: Client; id: string }) {
           {x ? executionStatusName(x.status) : "…"}
         </span>
       </h1>
+      <StreamLine end={streamEnd} />
       <ErrorLine error={execution.error ?? workflow.error} />
       <div class="actions">
         <button type="button" onClick={() => act("cancel execution", () => client.cancelExecution(id), execution.reload)}>

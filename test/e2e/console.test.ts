@@ -1,7 +1,9 @@
 /**
  * The operator console (/console) in a real Chromium against `npm start`: sign-in, a failed bamboo node retried with
- * new data from the run page, a NocoBase pending job resumed from the execution page, a 1,000-node graph, and
- * another project's data refused exactly as the API refuses it. Screenshots go to test-output/console/.
+ * new data from the run page (which stops following the run's events once it has ended), a NocoBase pending job
+ * resumed from the execution page, a recorded Fireboom hook call replayed against the fixed and the old version, an
+ * event sent and listed among the buffered ones on the Waits page, a 1,000-node graph, and another project's data
+ * refused exactly as the API refuses it. Screenshots go to test-output/console/.
  *
  * Chromium is the Debian package (.ci/run installs it); playwright-core drives it without downloading a browser.
  */
@@ -12,8 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { treeOf } from "../../engine/bamboo/validator/test-trees";
 import { BAMBOO_TEST_SCRIPTS } from "../fixtures/bamboo-components";
 import { withCode } from "../fixtures/bamboo-trees";
+import { CR_POST, REQUEST_ID, USER } from "../fixtures/fireboom";
 import { NOCOBASE_TEST_INSTRUCTIONS } from "../fixtures/nocobase-instructions";
-import { createProject, request, ROOT, startServer, type Server } from "./server";
+import { hookProject } from "./fireboom-project";
+import { createProject, pollUntil, request, ROOT, startServer, type Server } from "./server";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-output", "console");
@@ -39,6 +43,15 @@ afterAll(async () => {
 
 const call = (method: string, path: string, json?: unknown) =>
   request(server, method, `/v1/projects/${project}${path}`, json === undefined ? { token } : { token, json });
+
+/** Counts the page's requests for a run's event stream from now on: `count()` is how many it made so far. */
+function eventStreamRequests(page: Page, path: string): () => number {
+  let count = 0;
+  page.on("request", (sent) => {
+    if (new URL(sent.url()).pathname.endsWith(path)) count++;
+  });
+  return () => count;
+}
 
 async function signedIn(secret: string, projectField?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -85,6 +98,7 @@ describe("a bamboo run in the console", () => {
     expect((await call("POST", "/pipelines", { pipeline: tree })).status).toBe(201);
 
     const page = await signedIn(token);
+    const streams = eventStreamRequests(page, `/pipelines/${id}/events`);
     await page.getByRole("link", { name: "Pipelines" }).click();
     await page.getByRole("link", { name: id }).click();
     const failed = page.locator('svg [data-node-id="C"].state-FAILED');
@@ -103,6 +117,9 @@ describe("a bamboo run in the console", () => {
     await page.getByRole("status").filter({ hasText: "retry: done" }).waitFor(WAIT);
     await page.locator('[data-testid="run-state"]', { hasText: "FINISHED" }).waitFor(WAIT);
     await page.locator('svg [data-node-id="C"].state-FINISHED').waitFor(WAIT);
+    // The stream ended with the run, and the page stopped following it: it did not reconnect.
+    await page.locator('[data-testid="stream"][data-stream="ended"]').waitFor(WAIT);
+    expect(streams()).toBe(1);
     await page.screenshot({ path: join(SHOTS, "pipeline.png"), fullPage: true });
 
     const states = (await call("GET", `/pipelines/${id}`)).body;
@@ -169,17 +186,96 @@ describe("a NocoBase execution in the console", () => {
     await page.getByRole("heading", { name: "Variables it may use" }).waitFor(WAIT);
     await page.screenshot({ path: join(SHOTS, "workflow.png"), fullPage: true });
 
+    const streams = eventStreamRequests(page, `/executions/${id}/events`);
     await page.getByRole("link", { name: id }).click();
     await page.locator('svg [data-node-id="question"].state-PENDING').waitFor(WAIT);
+    expect(await page.getByTestId("stream").getAttribute("data-stream")).toBe("live");
     const resume = page.getByRole("form", { name: /^resume job/ });
     await resume.getByRole("textbox").fill('"from the console"');
     await resume.getByRole("button", { name: "Resume job" }).click();
     await page.getByTestId("execution-status").filter({ hasText: "RESOLVED" }).waitFor(WAIT);
     await page.locator('svg [data-node-id="question"].state-RESOLVED').waitFor(WAIT);
+    await page.locator('[data-testid="stream"][data-stream="ended"]').waitFor(WAIT);
+    expect(streams()).toBe(1);
     await page.screenshot({ path: join(SHOTS, "execution.png"), fullPage: true });
 
     const done = (await call("GET", `/executions/${id}`)).body;
     expect(done.jobs[0]).toMatchObject({ nodeKey: "question", status: 1, result: "from the console" });
+    await page.close();
+  });
+});
+
+describe("a recorded Fireboom hook call in the console", () => {
+  it("replays a failed call against the fixed version and the old one, the recorded and the replayed outcome side by side", async () => {
+    const hooks = await hookProject(server, `console-hooks-${Date.now().toString(36)}`, {
+      "function/createTodo": "export default (ctx) => { if (ctx.input.title.length < 3) throw new Error('title too short'); return { data: ctx.input }; }",
+    });
+    // Fireboom's call to the function, through the project's hook route: it fails, and the failure is recorded.
+    const failed = await fetch(`${hooks.fireboomBaseUrl.replace(/^https?:\/\/[^/]+/, server.url)}/function/createTodo`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Request-Id": REQUEST_ID },
+      body: JSON.stringify({ __wg: { user: USER, clientRequest: CR_POST }, input: { title: "hi" }, cycleCounter: 1 }),
+    });
+    expect(failed.status).toBe(500);
+    const listed = `/v1/projects/${hooks.project}/invocations`;
+    // The record is written after the hook's reply.
+    const [recorded] = (await pollUntil(server, "the recorded call", () => request(server, "GET", listed), (body) => body.invocations.length === 1)).invocations;
+    const fixed = await request(server, "PUT", `/v1/projects/${hooks.project}/scripts/function/createTodo`, {
+      script: "export default (ctx) => ({ data: { title: ctx.input.title.padEnd(3, '!') } });",
+    });
+    expect(fixed.body.version).toBe(2);
+
+    const page = await signedIn(server.adminToken, hooks.project);
+    await page.getByRole("link", { name: "Recorded calls" }).click();
+    await page.getByRole("button", { name: recorded.id }).click();
+    await page.getByLabel("arguments").filter({ hasText: '"title": "hi"' }).waitFor(WAIT);
+
+    // Against the current version (2): the recorded failure beside the replay's success.
+    const replay = page.getByRole("form", { name: "replay" });
+    await replay.getByRole("button", { name: "Replay" }).click();
+    await page.getByTestId("replay-outcome").filter({ hasText: "v2 ok" }).waitFor(WAIT);
+    expect(await page.getByTestId("recorded-outcome").textContent()).toBe("v1 error script_error: Error: title too short");
+    expect(await page.getByRole("region", { name: "replay" }).getByLabel("replay").textContent()).toContain('"title": "hi!"');
+    await page.screenshot({ path: join(SHOTS, "invocations.png"), fullPage: true });
+
+    // Against the old version (1): it fails again, as recorded.
+    await replay.getByLabel("against version").fill("1");
+    await replay.getByRole("button", { name: "Replay" }).click();
+    await page.getByTestId("replay-outcome").filter({ hasText: "v1 error script_error: Error: title too short" }).waitFor(WAIT);
+    expect(await page.getByTestId("recorded-outcome").textContent()).toBe("v1 error script_error: Error: title too short");
+    await page.close();
+  });
+});
+
+describe("buffered correlated events in the console", () => {
+  it("sends an event no node waits for from the Waits page and lists it among the buffered events, by name and key", async () => {
+    const key = `order-${Date.now().toString(36)}`;
+    const page = await signedIn(token);
+    await page.getByRole("link", { name: "Waits" }).click();
+    const send = page.getByRole("form", { name: "send an event" });
+    await send.getByLabel("name").fill("order.paid");
+    await send.getByLabel("correlation key").fill(key);
+    await send.getByLabel("payload (JSON)").fill('{"amount": 42}');
+    await send.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("status").filter({ hasText: "send event: done" }).waitFor(WAIT);
+
+    const listed = page.getByRole("table", { name: "buffered events" });
+    const row = listed.getByRole("row").filter({ hasText: key });
+    await row.waitFor(WAIT);
+    const [kept] = (await call("GET", `/events?name=order.paid&key=${key}`)).body.events;
+    expect(await row.textContent()).toContain(kept.id);
+    expect(await row.textContent()).toContain('{"amount":42}');
+
+    // Narrowed to another pair, it is not listed.
+    const filters = page.getByRole("form", { name: "buffered events" });
+    await filters.getByLabel("name").fill("order.paid");
+    await filters.getByLabel("correlation key").fill(`${key}-other`);
+    await filters.getByLabel("correlation key").press("Enter");
+    await page.getByText("No buffered events.").waitFor(WAIT);
+    await filters.getByLabel("correlation key").fill(key);
+    await filters.getByLabel("correlation key").press("Enter");
+    await row.waitFor(WAIT);
+    await page.screenshot({ path: join(SHOTS, "waits.png"), fullPage: true });
     await page.close();
   });
 });
@@ -210,6 +306,7 @@ describe("another project's data", () => {
     await alert.waitFor(WAIT);
     expect(await alert.textContent()).toBe(`404 ${api.body.error.code}: ${api.body.error.message}`);
     expect(await page.locator("svg [data-node-id]").count()).toBe(0);
+    await page.locator('[data-testid="stream"][data-stream="refused"]').waitFor(WAIT);
 
     // Signing in: a key of this project cannot open the other one; the admin token can open either.
     await page.evaluate("sessionStorage.clear()");

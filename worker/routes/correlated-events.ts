@@ -1,11 +1,13 @@
+import { toJsonSchema } from "@valibot/to-json-schema";
 import { Hono } from "hono";
 import { describeRoute, validator } from "hono-openapi";
-import { eventBrokerOf } from "../../durable/event-shards";
+import type { OpenAPIV3_1 } from "openapi-types";
+import { bufferedEvents, eventBrokerOf } from "../../durable/event-shards";
 import { requireProject } from "../auth";
 import type { AppEnv } from "../env";
 import { ApiError, rejectInvalid } from "../errors";
 import { ProjectParams } from "../schemas/project-name";
-import { CorrelatedEventBody, DEFAULT_EVENT_TTL_SECONDS, EventHeaders } from "../schemas/correlated-events";
+import { BufferedEventsAnswer, BufferedEventsQuery, CorrelatedEventBody, DEFAULT_EVENT_TTL_SECONDS, EventHeaders } from "../schemas/correlated-events";
 
 /** A kept event is one row of its broker's SQLite: well under the 2 MB a row may hold. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -46,5 +48,37 @@ correlatedEvents.post(
       ttlSeconds: body.ttlSeconds ?? DEFAULT_EVENT_TTL_SECONDS,
     });
     return c.json(answer, 202);
+  },
+);
+
+correlatedEvents.get(
+  "/:project/events",
+  describeRoute({
+    summary:
+      "The events kept because no node waited for them yet, newest first; `name` and `key` narrow them (both: one broker is asked, else all of the project's)",
+    tags: ["events"],
+    responses: {
+      200: {
+        description: "the kept events, at most `limit` (default 50, at most 200)",
+        content: { "application/json": { schema: toJsonSchema(BufferedEventsAnswer) as OpenAPIV3_1.SchemaObject } },
+      },
+    },
+  }),
+  validator("param", ProjectParams, rejectInvalid),
+  requireProject,
+  validator("query", BufferedEventsQuery, rejectInvalid),
+  async (c) => {
+    const { project } = c.req.valid("param");
+    const { name, key, limit } = c.req.valid("query");
+    const events = await bufferedEvents(c.env, project, { name, correlationKey: key }, limit);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return c.json({
+      events: events.map(({ payloadJson, receivedAt, expiresAt, ...event }) => ({
+        ...event,
+        payload: JSON.parse(payloadJson) as unknown,
+        receivedAt: receivedAt === null ? null : iso(receivedAt),
+        expiresAt: iso(expiresAt),
+      })),
+    });
   },
 );
