@@ -112,9 +112,13 @@ describe("a bamboo run in the console", () => {
     await failed.focus();
     await page.keyboard.press("Enter");
     const retry = page.getByRole("form", { name: "retry" });
+    // The panel shows the node's inputs once its details have loaded; edit them only then.
+    await page.waitForFunction(`document.querySelector('textarea[name="retry-data"]')?.value.includes('"bit": 0')`, undefined, WAIT);
     await retry.getByRole("textbox").fill('{"bit": 1}');
     await retry.getByRole("button", { name: "Retry" }).click();
-    await page.getByRole("status").filter({ hasText: "retry: done" }).waitFor(WAIT);
+    const retried = page.getByRole("status").filter({ hasText: /^retry(: done| refused)/ });
+    await retried.waitFor(WAIT);
+    expect(await retried.textContent()).toBe("retry: done");
     await page.locator('[data-testid="run-state"]', { hasText: "FINISHED" }).waitFor(WAIT);
     await page.locator('svg [data-node-id="C"].state-FINISHED').waitFor(WAIT);
     // The stream ended with the run, and the page stopped following it: it did not reconnect.
