@@ -101,6 +101,7 @@ function metricsSink(env: MetricsEnv): MetricsSink {
  * Durable Object needs nothing, its timers run while it lives.
  */
 export function flushMetricsSoon(env: MetricsEnv, keepAlive?: (work: Promise<void>) => void): void {
-  const work = metrics.flushSoon(metricsSink(env));
+  // A request's keepAlive (waitUntil) must not wait: see MetricsRecorder.flushSoon.
+  const work = metrics.flushSoon(metricsSink(env), keepAlive === undefined);
   if (work !== undefined) keepAlive?.(work);
 }

@@ -45,13 +45,17 @@ export class MetricsRecorder {
   /**
    * Sends the batch once FLUSH_INTERVAL_MS has passed since the last send (at once when it is large). Answers the
    * work for the caller to keep alive (waitUntil), or undefined when a send is already scheduled or nothing is buffered.
+   * `mayWait: false` sends only a batch that is due now and never waits for one: a Worker request's waitUntil that
+   * waits holds back the next request on its keep-alive connection (seen as 1 s stalls in bench:hooks); what is not
+   * due goes with a later request's send, or with a scrape.
    */
-  flushSoon(sink: MetricsSink): Promise<void> | undefined {
+  flushSoon(sink: MetricsSink, mayWait = true): Promise<void> | undefined {
     if (this.batch.size === 0) return undefined;
     const now = Date.now();
     const large = this.batch.size >= LARGE_BATCH_SERIES;
     if (!large && this.scheduledAt !== undefined && now - this.scheduledAt < STALE_FLUSH_MS) return undefined;
     const wait = large ? 0 : Math.max(0, this.lastSentAt + FLUSH_INTERVAL_MS - now);
+    if (wait > 0 && !mayWait) return undefined;
     this.scheduledAt = now;
     return (async () => {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

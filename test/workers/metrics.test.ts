@@ -241,15 +241,17 @@ describe("GET /metrics: counters move with the calls made", () => {
     expect(valueOf(got, "hookflow_sandbox_breach_cpu_ms_total", { project, code: "cpu_budget_exceeded" })).toBeGreaterThan(0);
   });
 
-  it("sends a producer's figures to the Metrics object in the background, without a scrape", async () => {
+  it("sends a producer's figures to the Metrics object with a later request once a send is due, without a scrape", async () => {
     const { project, fireboomBaseUrl } = await newProject("mflush");
     await uploadOk(project, "function/ok", "export default () => ({ data: 1 });");
     expect((await postHook(`${fireboomBaseUrl}/function/ok`, FUNCTION_BODY)).status).toBe(200);
     const series = ["hookflow_hook_calls_total", project, "function", "ok"].join("\u001f");
     const deadline = Date.now() + 15_000;
-    // Read the object itself (a scrape would carry this isolate's unsent figures along).
+    // Read the object itself (a scrape would carry this isolate's unsent figures along). A request never waits to
+    // send (its waitUntil would hold its keep-alive connection), so other requests carry the figures once due.
     while ((await metricsObject(env as unknown as Bindings).scrape({ admin: true }, undefined))?.values[series] !== 1) {
       if (Date.now() > deadline) throw new Error("the figures never reached the Metrics object");
+      await SELF.fetch("https://hookflow.test/healthz");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });
