@@ -7,7 +7,7 @@ import { GUEST_FLUSH_US, NATIVE_RATES } from "./cost-model";
  * original runs. Charges are summed here and handed to the host (`host("charge", ns)`) once they reach
  * GUEST_FLUSH_US, so a large call is refused before it starts and a cheap one costs no bridge crossing.
  *
- * Defines `charge(ns)`, `resetCharges()`, `RATES` and `nativeParse` for the rest of the prelude. Like the prelude, it avoids
+ * Defines `charge(ns)`, `resetCharges()`, `RATES`, `nativeParse` and `estimateJsonChars` for the rest of the prelude. Like the prelude, it avoids
  * template literals so it can live inside one.
  */
 export const METERS_SOURCE = /* js */ `
@@ -124,4 +124,21 @@ export const METERS_SOURCE = /* js */ `
     return n * RATES.arrayCopy;
   });
   meter(JSON, "parse", (self, text) => lengthOf(receiverString(text)) * RATES.jsonParse);
+
+  // JSON.stringify's cost is its output, known only after it ran; so it is estimated from a sample of the value
+  // (each array by its first element, each object by up to 16 members, three levels deep) and charged ahead, which
+  // refuses a large one before it starts, and what it really wrote is settled after (prelude.ts).
+  function estimateJsonChars(value, depth) {
+    if (typeof value === "string") return value.length + 2;
+    if (value === null || typeof value !== "object") return 8;
+    if (depth === 0) return 2;
+    if (Array.isArray(value)) return value.length === 0 ? 2 : value.length * (1 + estimateJsonChars(value[0], depth - 1));
+    let chars = 2;
+    let members = 0;
+    for (const key in value) {
+      if (++members > 16) break;
+      chars += key.length + 4 + estimateJsonChars(value[key], depth - 1);
+    }
+    return chars;
+  }
 `;

@@ -367,8 +367,10 @@ ${TIMERS_SOURCE}
       const outer = serializingCall;
       serializingCall = undefined;
       try {
+        const ahead = replacer === undefined || replacer === null ? estimateJsonChars(value, 3) * RATES.jsonStringify : 0;
+        charge(ahead);
         const json = nativeStringify(value, replacer, space);
-        if (typeof json === "string") charge(json.length * RATES.jsonStringify);
+        charge((typeof json === "string" ? json.length * RATES.jsonStringify : 0) - ahead);
         return json;
       } finally {
         serializingCall = outer;
