@@ -38,11 +38,11 @@ export const MAX_LIMITS: Limits = {
  * How many interrupt-handler calls count as a millisecond of guest CPU. Deployed Workers freeze Date.now() and
  * performance.now() between I/O, so a deadline check never fires there; counting handler calls is deterministic
  * instead. QuickJS polls every 10,000 branches or calls, so the real time between polls depends on the code: in
- * workerd (`npm run bench:sandbox`, docs/performance.md) tight arithmetic and call loops poll ~2.5-3 times per ms,
- * object, string and template code 0.5-0.8 times (its time goes to allocation and garbage collection, which do not
- * poll). 1 is about the geometric mean of typical code, so that a budget is about that much CPU: object-heavy code
- * runs up to ~2x its budget, tight arithmetic is stopped at ~0.4x. Native built-ins, host calls and promise jobs
- * do not poll at all; the cost model charges them (cost-model.ts).
+ * workerd (`npm run bench:sandbox`, docs/performance.md) tight arithmetic and call loops poll ~4 times per ms,
+ * object code ~1 time, regex `exec` loops ~0.4 times (allocation, garbage collection and the regex engine do not
+ * poll). At 1, typical code is charged 0.9-4.3 ms of budget per ms of CPU (geometric mean ~1.5): the budget errs
+ * on the safe side, so that object-heavy code, which polls least, still stops within ~1.1x its budget. Native
+ * built-ins, host calls and promise jobs do not poll at all; the cost model charges them (cost-model.ts).
  */
 export const INTERRUPTS_PER_CPU_MS = 1;
 
