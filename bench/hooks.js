@@ -1,7 +1,8 @@
 // `npm run bench:hooks`: hookflow's Fireboom hook path under its production local runtime (`node scripts/start.js`:
 // the built bundle on workerd serve) against two peers running the same mutatingPreResolve hook:
 //   - a sandboxed peer: Fastify 4 + quickjs-emscripten, a warm context per script (bench/fastify-sandboxed-hooks.js);
-//   - native Fastify 4 on Node (bench/fastify-hooks.js).
+//   - native Fastify 4 on Node (bench/fastify-hooks.js);
+// and hookflow once more in a project that records 1% of its successful hook calls (the cost of sampling).
 // The ~1 KB Fireboom body with 20 tags, 16 connections, autocannon as the load generator on loopback. All servers
 // run at once, pinned to core 1, the client on core 0 (where taskset allows); the servers take turns, several
 // rounds, each round one run per server, and the ratios are medians over the rounds.
@@ -81,16 +82,24 @@ async function main() {
     const project = await createBenchProject(call, adminToken, "bench", { [HOOK_PATH]: HOOK_SOURCE });
     const hookKey = check(await call("POST", `/v1/projects/bench/hook-key`, { key: project.key }), [201], "hook key").json.hookKey;
     const hookflowUrl = `http://127.0.0.1:${port}/fireboom/bench/${hookKey}/${HOOK_PATH}`;
+    // The same hook in a project that records 1% of its successful calls (issue 10: sampling at 1% costs <= 3%).
+    const sampled = await createBenchProject(call, adminToken, "bench-sampled", { [HOOK_PATH]: HOOK_SOURCE });
+    check(await call("PATCH", "/v1/projects/bench-sampled", { key: sampled.key, body: { invocations: { sampleRate: 0.01 } } }), [200], "sample rate");
+    const sampledKey = check(await call("POST", `/v1/projects/bench-sampled/hook-key`, { key: sampled.key }), [201], "hook key").json.hookKey;
+    const sampledUrl = `http://127.0.0.1:${port}/fireboom/bench-sampled/${sampledKey}/${HOOK_PATH}`;
     const healthUrl = `http://127.0.0.1:${port}/healthz`;
     const sandboxedUrl = `http://127.0.0.1:${await startPeer(session, "fastify-sandboxed-hooks.js", pin)}/${HOOK_PATH}`;
     const nativeUrl = `http://127.0.0.1:${await startPeer(session, "fastify-hooks.js", pin)}/${HOOK_PATH}`;
-    for (const [name, url] of [["hookflow", hookflowUrl], ["sandboxed peer", sandboxedUrl], ["native Fastify", nativeUrl]]) await checkReply(name, url, body);
+    for (const [name, url] of [["hookflow", hookflowUrl], ["hookflow, 1% recorded", sampledUrl], ["sandboxed peer", sandboxedUrl], ["native Fastify", nativeUrl]]) {
+      await checkReply(name, url, body);
+    }
 
     const targets = [
       { name: "hookflow", url: hookflowUrl, body },
       { name: "sandboxed peer (Fastify + QuickJS)", url: sandboxedUrl, body },
       { name: "native Fastify", url: nativeUrl, body },
       { name: "hookflow GET /healthz", url: healthUrl, method: "GET" },
+      { name: "hookflow, 1% of calls recorded", url: sampledUrl, body },
     ];
     const run = (t, duration, connections = CONNECTIONS) =>
       autocannonRun({ url: t.url, method: t.method ?? "POST", body: t.body, headers: t.method === "GET" ? {} : HEADERS, connections, duration });
@@ -110,7 +119,7 @@ async function main() {
     session.log("hookflow at 1 connection (service time)");
     const single = await run(targets[0], DURATION_S, 1);
 
-    const [hf, sandboxed, native, health] = targets.map((t) => t.name);
+    const [hf, sandboxed, native, health, recorded] = targets.map((t) => t.name);
     console.log(`\nbench:hooks: hookflow ${appLabel(root, session.appRoot)} (workerd ${workerdVersionOf(server)}); Fireboom mutatingPreResolve, ${body.length} B body,` +
       ` ${CONNECTIONS} connections, autocannon ${DURATION_S} s per run after ${WARMUP_S} s warm-up, ${ROUNDS} rounds${pin ? "; servers pinned to core 1, client to core 0" : ""}\n`);
     const rows = [];
@@ -130,6 +139,7 @@ async function main() {
       ["hookflow / sandboxed peer, req/s", `${fmt(ratio(hf, sandboxed))}x`, ">= 1.0x", goal(ratio(hf, sandboxed) >= 1)],
       ["hookflow / native Fastify, req/s", `${fmt(ratio(hf, native))}x`, ">= 0.3x", goal(ratio(hf, native) >= 0.3)],
       ["hookflow / its own /healthz, req/s", `${fmt(ratio(hf, health))}x`, "-", ""],
+      ["hookflow recording 1% of calls / recording none, req/s", `${fmt(ratio(recorded, hf))}x`, ">= 0.97x", goal(ratio(recorded, hf) >= 0.97)],
       ["hookflow p99 at 16 connections", `${p99} ms`, "<= 15 ms", goal(p99 <= 15)],
       [`hookflow longest request in ${ROUNDS} x ${DURATION_S} s`, `${maxStall} ms`, "<= 50 ms", goal(maxStall <= 50)],
       ["hookflow service time (1 connection, 1 / req/s)", `${fmt(1000 / single.reqPerSec)} ms`, "-", ""],
