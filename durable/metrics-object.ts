@@ -51,12 +51,12 @@ export class Metrics extends DurableObject<MetricsEnv> {
   }
 
   /**
-   * Every total, after adding the scraping isolate's unsent batch (its own figures, whoever scrapes); undefined when
-   * the scrape token does not match.
+   * Every total, after adding the scraping isolate's unsent batch; undefined, with nothing added, when the scrape
+   * token does not match.
    */
   scrape(access: ScrapeAccess, pending: MetricFigures | undefined): MetricFigures | undefined {
-    if (pending !== undefined) this.add(pending);
     if (!("admin" in access) && !this.scrapeTokenMatches(access.tokenHash)) return undefined;
+    if (pending !== undefined) this.add(pending);
     return this.table().figures();
   }
 

@@ -35,7 +35,11 @@ metrics.get(
       if (pending !== undefined) isolateMetrics.restore(pending);
       throw error;
     }
-    if (figures === undefined) throw unauthorized();
+    if (figures === undefined) {
+      // A refused scrape writes nothing: the figures stay with this isolate for its next send.
+      if (pending !== undefined) isolateMetrics.restore(pending);
+      throw unauthorized();
+    }
     return c.body(exposition(figures), 200, { "Content-Type": EXPOSITION_CONTENT_TYPE });
   },
 );
