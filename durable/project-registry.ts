@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ProjectSettings } from "../worker/schemas/project-settings";
-import { newApiKey, newHookKey, sha256Hex } from "../worker/secrets";
+import type { ProjectSettings } from "./project-settings";
+import { newApiKey, newHookKey, sha256Hex } from "../security/secrets";
 import { DEFAULT_INVOCATIONS_KEPT, InvocationLog, type InvocationFilter, type InvocationSummary, type NewInvocation, type StoredInvocation } from "./invocations";
 import { Registry, type Manifest, type PutScriptResult, type ScriptDetail, type ScriptSummary } from "./registry";
 import { RunIndex, type RunSummary } from "./run-index";

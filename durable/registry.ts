@@ -1,5 +1,5 @@
 import { DEFAULT_ROTATION_OVERLAP_SECONDS, newSigningSecret } from "../security/signed-links";
-import type { ProjectSettings } from "../worker/schemas/project-settings";
+import type { ProjectSettings } from "./project-settings";
 
 /** What a hot path needs to serve a project without asking its Durable Object again (cached per isolate). */
 export interface Manifest {

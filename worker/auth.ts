@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError, notFound } from "./errors";
 import { registryOf, type AppEnv } from "./env";
 import { manifestOf } from "./project-cache";
-import { parseApiKey, secretsEqual, sha256Hex } from "./secrets";
+import { parseApiKey, secretsEqual, sha256Hex } from "../security/secrets";
 
 export const unauthorized = () => new ApiError(401, "unauthorized", "a valid bearer token is required");
 const projectNotFound = (project: string) => notFound(`project ${project} does not exist`);

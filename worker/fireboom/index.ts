@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { manifestOf } from "../project-cache";
 import { PROJECT_NAME_PATTERN } from "../schemas/project-name";
-import { sha256Hex } from "../secrets";
+import { sha256Hex } from "../../security/secrets";
 import { functions } from "./functions";
 import { gqls } from "./gqls";
 import { healthReport } from "./health";

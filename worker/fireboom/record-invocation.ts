@@ -2,7 +2,7 @@ import type { NewInvocation, RecordedOutcome } from "../../durable/invocations";
 import type { InvokeOutcome } from "../../sandbox";
 import { registryOf } from "../env";
 import type { LoadedScript } from "../project-cache";
-import type { ProjectSettings } from "../schemas/project-settings";
+import type { ProjectSettings } from "../../durable/project-settings";
 import { redactSecrets } from "./redaction";
 import type { HookCall, HookRun } from "./run-hook";
 

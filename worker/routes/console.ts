@@ -3,7 +3,7 @@ import { describeRoute } from "hono-openapi";
 import CONSOLE_CSS from "../../console/build/hookflow-console.css";
 import CONSOLE_JS from "../../console/build/hookflow-console.js";
 import type { AppEnv } from "../env";
-import { sha256Hex } from "../secrets";
+import { sha256Hex } from "../../security/secrets";
 
 /**
  * The operator console (console/, bundled by scripts/build-console.js): an HTML shell and its two assets. It holds no

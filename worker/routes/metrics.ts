@@ -6,7 +6,7 @@ import { metrics as isolateMetrics } from "../../metrics/recorder";
 import { authenticate, bearer, requireAdmin, unauthorized } from "../auth";
 import type { AppEnv } from "../env";
 import { API_ERROR_RESPONSE } from "../schemas/api-error";
-import { newScrapeToken, secretsEqual, sha256Hex } from "../secrets";
+import { newScrapeToken, secretsEqual, sha256Hex } from "../../security/secrets";
 
 /** GET /metrics (Prometheus) and the rotation of its scrape token; docs/operations.md lists the metrics. */
 export const metrics = new Hono<AppEnv>();

@@ -6,7 +6,7 @@ import { registryOf, type AppEnv } from "../env";
 import { ApiError, notFound, rejectInvalid } from "../errors";
 import { forgetProject } from "../project-cache";
 import { ProjectParams } from "../schemas/project-name";
-import { ProjectSettings } from "../schemas/project-settings";
+import { ProjectSettings } from "../../durable/project-settings";
 
 export const fireboomBaseUrl = (origin: string, project: string, hookKey: string) => `${origin}/fireboom/${project}/${hookKey}`;
 

@@ -10,7 +10,7 @@ import { sandbox } from "../runtime";
 import { ProjectName } from "../schemas/project-name";
 import { ScriptPath } from "../schemas/script-path";
 import { MAX_SCRIPT_BYTES, RollbackBody, VersionQuery } from "../schemas/scripts";
-import { sha256Hex } from "../secrets";
+import { sha256Hex } from "../../security/secrets";
 
 /** Mounted below /v1/projects, after authentication. */
 export const scripts = new Hono<AppEnv>();

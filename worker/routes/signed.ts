@@ -7,7 +7,7 @@ import type { DeliveryAnswer } from "../../durable/run-deliveries";
 import { executionRunOf, pipelineRunOf, type AppEnv } from "../env";
 import { ApiError, notFound, rejectInvalid } from "../errors";
 import { manifestOf } from "../project-cache";
-import { sha256Hex } from "../secrets";
+import { sha256Hex } from "../../security/secrets";
 import { ResumeBody, TaskSubmission } from "../schemas/workflows";
 import { runWorkflow } from "./workflows";
 

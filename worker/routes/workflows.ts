@@ -12,7 +12,7 @@ import { executionRunOf, registryOf, type AppEnv } from "../env";
 import { ApiError, notFound, rejectInvalid } from "../errors";
 import { eventStream, streamStart, wantsEventStream } from "../event-stream";
 import { manifestOf } from "../project-cache";
-import { sha256Hex } from "../secrets";
+import { sha256Hex } from "../../security/secrets";
 import { ProjectParams } from "../schemas/project-name";
 import { EventsQuery } from "../schemas/pipelines";
 import {

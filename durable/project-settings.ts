@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { MAX_LIMITS } from "../../sandbox/limits";
+import { MAX_LIMITS } from "../sandbox/limits";
 
 const limit = (max: number, min = 1) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)));
 
