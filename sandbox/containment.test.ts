@@ -86,6 +86,24 @@ describe("the cost model", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: "cpu_budget_exceeded" } });
   });
 
+  it("charges a large JSON.stringify ahead, so it is refused before it serializes anything", async () => {
+    // Estimated ahead: two elements like the first, 300,000 characters each, 36 ms at 60 ns: past the 30 ms budget.
+    // Charged only after it ran, it would cost 18 ms, reach the last element's toJSON, and the call would succeed.
+    const source = `export default (doc) => {
+      const last = { toJSON() { console.log("serialized to the end"); return 1; } };
+      try { JSON.stringify([doc.text, last]); } catch {}
+      return 1;
+    }`;
+    const outcome = await sandbox.invoke({
+      project: "cost",
+      script: { path: "function/stringify", sha256: `k${counter++}`, source },
+      args: [{ text: "x".repeat(300_000) }],
+      limits: { ...DEFAULT_LIMITS, cpuMs: 30 },
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "cpu_budget_exceeded" } });
+    expect(outcome.logs).toEqual([]);
+  });
+
   it("charges each host call", async () => {
     const logs = await run('export default () => { for (let i = 0; i < 1000; i++) console.log(i); return 1; }', { cpuMs: 5000 });
     expect(logs).toMatchObject({ ok: true, result: 1 });

@@ -211,6 +211,15 @@ describe("GET /metrics: auth", () => {
     expect((await scrape(second.body.token)).status).toBe(200);
   });
 
+  it("a refused scrape adds nothing: the scraping isolate's figures are written only for a scrape that is let in", async () => {
+    const metrics = metricsObject(env as unknown as Bindings);
+    const series = ["hookflow_hook_calls_total", `refused-${Date.now().toString(36)}`, "function", "ok"].join("\u001f");
+    const pending = { values: { [series]: 1 }, histograms: {} };
+    expect(await metrics.scrape({ tokenHash: "not-the-token" }, pending)).toBeUndefined();
+    expect((await metrics.scrape({ admin: true }, undefined))!.values[series]).toBeUndefined();
+    expect((await metrics.scrape({ admin: true }, pending))!.values[series]).toBe(1);
+  });
+
   it("is in /openapi.json", async () => {
     const reply = await api("GET", "/openapi.json");
     expect(Object.keys(reply.body.paths)).toEqual(expect.arrayContaining(["/metrics", "/v1/metrics/scrape-token"]));
