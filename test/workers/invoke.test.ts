@@ -106,6 +106,21 @@ describe("invoke", () => {
   });
 });
 
+describe("the wall-clock limit", () => {
+  it("is a project setting: a script that sleeps past it ends with wall_clock_exceeded; out of bounds is 400, storing nothing", async () => {
+    const { project } = await newProject("wall");
+    await upload(project, "function/sleepy", "export default async (ms) => { await new Promise((r) => setTimeout(r, ms)); return ms; }");
+    expect((await invoke(project, "function/sleepy", [10])).body).toMatchObject({ ok: true, result: 10 });
+    for (const wallMs of [0, 300_001, 1.5]) {
+      expect((await api("PATCH", `/v1/projects/${project}`, { json: { limits: { wallMs } } })).status).toBe(400);
+    }
+    expect((await api("GET", `/v1/projects/${project}`)).body.settings).toEqual({});
+    expect((await api("PATCH", `/v1/projects/${project}`, { json: { limits: { wallMs: 50 } } })).status).toBe(200);
+    expect((await invoke(project, "function/sleepy", [60_000])).body).toMatchObject({ ok: false, error: { code: "wall_clock_exceeded" } });
+    expect((await invoke(project, "function/sleepy", [10])).body).toMatchObject({ ok: true, result: 10 });
+  });
+});
+
 describe("adversarial corpus: each ends in its error and the next call works", () => {
   const corpus: [string, string, string][] = [
     ["infinite loop", "export default () => { for (;;) {} }", "cpu_budget_exceeded"],
