@@ -15,7 +15,7 @@ const NS_PER_INTERRUPT = 1_000_000 / INTERRUPTS_PER_CPU_MS;
  * deployed Workers, where clocks stand still during CPU work.
  */
 export class CpuBudget {
-  private interrupts = 0;
+  private interruptCount = 0;
   private chargedNs = 0;
   private readonly limitNs: number;
 
@@ -24,7 +24,7 @@ export class CpuBudget {
   }
 
   get spentNs(): number {
-    return this.interrupts * NS_PER_INTERRUPT + this.chargedNs;
+    return this.interruptCount * NS_PER_INTERRUPT + this.chargedNs;
   }
 
   get exhausted(): boolean {
@@ -36,9 +36,14 @@ export class CpuBudget {
     return Math.round(this.spentNs / 100_000) / 10;
   }
 
+  /** Interrupt-handler calls so far. */
+  get interrupts(): number {
+    return this.interruptCount;
+  }
+
   /** Counts one interrupt-handler call; true once the budget is spent. */
   interrupt(): boolean {
-    this.interrupts++;
+    this.interruptCount++;
     return this.exhausted;
   }
 

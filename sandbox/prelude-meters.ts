@@ -52,13 +52,13 @@ export const METERS_SOURCE = /* js */ `
   // (concat, splice, reduce).
   const forward = (invoke, original, self, count, a, b, c, rest) =>
     count === 0 ? invoke(self) : count === 1 ? invoke(self, a) : count === 2 ? invoke(self, a, b) : count === 3 ? invoke(self, a, b, c) : apply(original, self, rest);
-  // A string method charged by the length of its receiver; \`when(a)\` skips the charge where another meter pays
-  // (a RegExp pattern is charged by the RegExp method the original calls).
-  function meterString(name, rate, when) {
+  // A string method charged by the length of its receiver at rateOf(a) ns per character; 0 skips the charge where
+  // another meter pays (a RegExp pattern is charged by the RegExp method the original calls).
+  function meterString(name, rateOf) {
     replaceMethod(String.prototype, name, (original, invoke) => ({
       [name](a, b, c) {
         const self = receiverString(this);
-        if (typeof self === "string" && self.length > 64 && (when === undefined || when(a))) charge(self.length * rate);
+        if (typeof self === "string" && self.length > 64) charge(self.length * rateOf(a));
         return forward(invoke, original, self, arguments.length, a, b, c, arguments);
       },
     })[name]);
@@ -76,12 +76,13 @@ export const METERS_SOURCE = /* js */ `
   }
 
   const plainPattern = (pattern) => pattern === null || (typeof pattern !== "object" && typeof pattern !== "function");
-  for (const name of ["indexOf", "lastIndexOf", "includes"]) meterString(name, RATES.stringSearch);
-  for (const name of ["replace", "replaceAll"]) meterString(name, RATES.stringReplace, plainPattern);
-  meterString("split", RATES.stringSplit, (separator) => plainPattern(separator) && separator !== "" && separator !== undefined);
-  meterString("split", RATES.stringSplitChars, (separator) => separator === "");
-  for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"]) meterString(name, RATES.stringCase);
-  meterString("normalize", RATES.stringNormalize);
+  const always = (rate) => () => rate;
+  for (const name of ["indexOf", "lastIndexOf", "includes"]) meterString(name, always(RATES.stringSearch));
+  for (const name of ["replace", "replaceAll"]) meterString(name, (pattern) => (plainPattern(pattern) ? RATES.stringReplace : 0));
+  meterString("split", (separator) =>
+    separator === "" ? RATES.stringSplitChars : separator === undefined || !plainPattern(separator) ? 0 : RATES.stringSplit);
+  for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"]) meterString(name, always(RATES.stringCase));
+  meterString("normalize", always(RATES.stringNormalize));
   meter(String.prototype, "repeat", (self, count) => lengthOf(receiverString(self)) * (Number(count) > 0 ? Number(count) : 0) * RATES.stringBuild);
   for (const name of ["padStart", "padEnd"]) meter(String.prototype, name, (self, target) => (Number(target) > 0 ? Number(target) : 0) * RATES.stringBuild);
 

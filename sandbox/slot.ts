@@ -52,8 +52,6 @@ export class Slot {
   private readonly runHelper: QuickJSHandle;
   private readonly permissionsHelper: QuickJSHandle;
   private call: CallState | undefined;
-  /** Interrupt-handler calls in this call, to pace the heap walks. */
-  private interrupts = 0;
   /** When this call's wall-clock limit ends (Date.now()). */
   private deadline = 0;
   private runtimeLimits = { memoryBytes: -1, stackBytes: -1 };
@@ -83,10 +81,9 @@ export class Slot {
     this.context = this.scope.manage(this.runtime.newContext());
     this.runtime.setInterruptHandler(() => {
       if (this.call === undefined) return false;
-      this.interrupts++;
       if (this.call.budget.interrupt()) this.breach = "cpu";
       else if (this.heapGrowth() > this.memoryLimit) this.breach = "memory";
-      else if (this.interrupts % HEAP_WALK_EVERY === 0 && this.heapUsed() > this.memoryLimit) this.breach = "memory";
+      else if (this.call.budget.interrupts % HEAP_WALK_EVERY === 0 && this.heapUsed() > this.memoryLimit) this.breach = "memory";
       return this.breach !== undefined;
     });
     this.runtime.setModuleLoader(
@@ -164,7 +161,6 @@ export class Slot {
     }
     const call = new CallState(request.limits, request.hostCalls ?? {}, request.implicitHosts ?? [], args, `hookflow:${this.markerPrefix}:${++this.calls}`, request.offline);
     this.call = call;
-    this.interrupts = 0;
     this.breach = undefined;
     this.importProblem = undefined;
     this.deadline = Date.now() + request.limits.wallMs;
@@ -181,7 +177,7 @@ export class Slot {
       if (call.budget.exhausted) this.breach = "cpu";
       // Native built-ins (Array.prototype.fill, ...) allocate without polling the interrupt handler; a call that
       // polled or grew the heap is measured once more before its result counts.
-      if ((this.interrupts > 0 || this.heapGrowth() > 0) && this.heapUsed() > this.memoryLimit) this.breach = "memory";
+      if ((call.budget.interrupts > 0 || this.heapGrowth() > 0) && this.heapUsed() > this.memoryLimit) this.breach = "memory";
       if (this.breach) throw { thrown: { name: "InternalError", message: "interrupted" } } satisfies GuestFailure;
       // The limit bounds the JSON the script wrote; arguments it passed through come back as markers (lazy-args.ts).
       const resultBytes = json === undefined ? 0 : jsonBytes(json, request.limits.resultBytes);
